@@ -1,0 +1,68 @@
+/*
+ * registry.h — finding, loading and checking plugins.
+ *
+ * Plugins are shared objects opened with dlopen(RTLD_NOW | RTLD_LOCAL) by a
+ * path that contains a slash, so the dynamic loader's search path (and the
+ * current directory) never supplies one by accident. Each must export
+ * PB_PLUGIN_SYMBOL with our magic, ABI version and descriptor size.
+ */
+#ifndef PB_REGISTRY_H
+#define PB_REGISTRY_H
+
+#include <parabench/plugin.h>
+
+/* A plugin may declare at most this many metrics. */
+#define PB_MAX_METRICS 32
+
+struct pb_loaded {
+	const struct pb_plugin *plugin;
+	void *handle;
+	char *path;
+};
+
+struct pb_registry {
+	struct pb_loaded *items;
+	size_t n, cap;
+};
+
+/*
+ * Loads one plugin file. Fails, naming the file, when it is not a shared
+ * object, lacks the symbol, has another magic, ABI version or descriptor
+ * size, an inconsistent descriptor, or the name of a plugin already loaded
+ * (naming both files).
+ */
+int pb_registry_load_file(struct pb_registry *reg, const char *path,
+			  struct pb_err *err);
+
+/* Loads every *.so of dir in name order. A missing dir is an error. */
+int pb_registry_load_dir(struct pb_registry *reg, const char *dir,
+			 struct pb_err *err);
+
+/*
+ * Loads the default plugin folder (beside the binary: plugins/, or
+ * ../lib/parabench/plugins once installed; whichever exists), then every
+ * folder of PARABENCH_PLUGIN_PATH (colon-separated), then extra_dirs.
+ */
+int pb_registry_load_default(struct pb_registry *reg,
+			     const char *const *extra_dirs, size_t nextra,
+			     struct pb_err *err);
+
+/* The plugin of that kind and name, or NULL. */
+const struct pb_plugin *pb_registry_find(const struct pb_registry *reg,
+					 enum pb_kind kind, const char *name);
+
+/* Where a loaded plugin came from, or NULL. */
+const char *pb_registry_path(const struct pb_registry *reg,
+			     const struct pb_plugin *plugin);
+
+/*
+ * Writes the names of the loaded plugins of that kind, comma-separated, to
+ * buf: for "unknown plugin" messages.
+ */
+void pb_registry_names(const struct pb_registry *reg, enum pb_kind kind,
+		       char *buf, size_t len);
+
+/* Closes every plugin and frees the registry. */
+void pb_registry_free(struct pb_registry *reg);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * pthreads.c — tasks spread over POSIX threads of the cell's process.
+ *
+ * schedule: dynamic — threads claim `chunk` task indices at a time from one
+ *           shared atomic counter: balances uneven tasks, one atomic add per
+ *           chunk.
+ * schedule: static  — thread w runs the contiguous share
+ *           [w*n/W, (w+1)*n/W): no shared counter at all, like OpenMP's
+ *           schedule(static); `chunk` is not used.
+ * Every worker is a thread of its own (the calling thread only waits), so
+ * the cost of creating `workers` threads is part of what is measured.
+ * The first task error stops the claiming of new chunks and is reported.
+ */
+#include <parabench/plugin.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+enum { P_SCHEDULE, P_CHUNK };
+
+static const struct pb_param params[] = {
+    [P_SCHEDULE] = {"schedule", PB_ENUM, "dynamic", 0, 0, "static|dynamic",
+		    "dynamic: claim chunks from a shared counter; static: "
+		    "contiguous equal shares"},
+    [P_CHUNK] = {"chunk", PB_INT, "1", 1, 1e9, NULL,
+		 "task indices claimed at a time (dynamic)"},
+};
+
+struct shared {
+	const struct pb_job *job;
+	bool dynamic;
+	size_t chunk;
+	atomic_size_t next;
+	atomic_bool stop;
+	pthread_mutex_t lock; /* guards err and failed */
+	struct pb_err err;
+	bool failed;
+};
+
+struct worker {
+	struct shared *sh;
+	unsigned index;
+	pthread_t thread;
+};
+
+static void fail_once(struct shared *sh, const struct pb_err *err)
+{
+	pthread_mutex_lock(&sh->lock);
+	if (!sh->failed) {
+		sh->failed = true;
+		sh->err = *err;
+	}
+	pthread_mutex_unlock(&sh->lock);
+	atomic_store(&sh->stop, true);
+}
+
+/* Runs tasks [lo, hi) unless another worker failed. */
+static int run_range(struct shared *sh, void *ws, size_t lo, size_t hi,
+		     struct pb_err *err)
+{
+	for (size_t i = lo; i < hi; i++) {
+		if (atomic_load_explicit(&sh->stop, memory_order_relaxed))
+			return PB_OK;
+		if (pb_job_run_task(sh->job, ws, i, err))
+			return PB_ERROR;
+	}
+	return PB_OK;
+}
+
+static int run_worker(struct worker *w, void *ws, struct pb_err *err)
+{
+	struct shared *sh = w->sh;
+	size_t n = sh->job->ntasks, W = sh->job->workers;
+
+	if (!sh->dynamic)
+		return run_range(sh, ws, n * w->index / W,
+				 n * (w->index + 1) / W, err);
+	for (;;) {
+		size_t lo = atomic_fetch_add(&sh->next, sh->chunk);
+		if (lo >= n)
+			return PB_OK;
+		size_t hi = lo + sh->chunk < n ? lo + sh->chunk : n;
+		if (run_range(sh, ws, lo, hi, err))
+			return PB_ERROR;
+	}
+}
+
+static void *thread_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pb_err err = {{0}};
+	void *ws;
+
+	if (pb_job_worker_init(w->sh->job, w->index, &ws, &err)) {
+		fail_once(w->sh, &err);
+		return NULL;
+	}
+	if (run_worker(w, ws, &err))
+		fail_once(w->sh, &err);
+	pb_job_worker_fini(w->sh->job, ws);
+	return NULL;
+}
+
+static int pthreads_execute(const struct pb_job *job, enum pb_status *status,
+			    struct pb_err *err)
+{
+	struct shared sh = {
+	    .job = job,
+	    .dynamic =
+		strcmp(job->args->values[P_SCHEDULE].u.s, "dynamic") == 0,
+	    .chunk = (size_t)job->args->values[P_CHUNK].u.i,
+	    .lock = PTHREAD_MUTEX_INITIALIZER,
+	};
+	struct worker *w = calloc(job->workers, sizeof(*w));
+	unsigned started = 0;
+	int rc;
+
+	*status = PB_STATUS_FAILED;
+	if (!w)
+		return pb_fail(err, "out of memory for %u threads",
+			       job->workers);
+	atomic_init(&sh.next, 0);
+	atomic_init(&sh.stop, false);
+	for (; started < job->workers; started++) {
+		w[started] = (struct worker){.sh = &sh, .index = started};
+		rc = pthread_create(&w[started].thread, NULL, thread_main,
+				    &w[started]);
+		if (rc) {
+			pb_fail(&sh.err, "cannot create thread %u of %u: %s",
+				started + 1, job->workers, strerror(rc));
+			sh.failed = true;
+			atomic_store(&sh.stop, true);
+			break;
+		}
+	}
+	for (unsigned k = 0; k < started; k++)
+		pthread_join(w[k].thread, NULL);
+	free(w);
+	pthread_mutex_destroy(&sh.lock);
+	if (sh.failed) {
+		*err = sh.err;
+		return PB_ERROR;
+	}
+	return PB_OK;
+}
+
+static const struct pb_strategy_hooks hooks = {.execute = pthreads_execute};
+
+PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
+    PB_PLUGIN_HEADER(PB_KIND_STRATEGY, "pthreads",
+		     "tasks spread over POSIX threads sharing memory", "1.0"),
+    .params = params,
+    .nparams = PB_COUNT(params),
+    .strategy = &hooks,
+};
