@@ -1,0 +1,10 @@
+/* Test-only: a descriptor from a future ABI version (registry tests). */
+#include <parabench/plugin.h>
+
+PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
+    .magic = PB_MAGIC,
+    .abi_version = 999,
+    .struct_size = sizeof(struct pb_plugin),
+    .kind = PB_KIND_STRATEGY,
+    .name = "broken_version",
+};
