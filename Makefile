@@ -49,9 +49,12 @@ CORE_LIB := $(BUILD)/libpbcore.a
 # names the pkg-config packages it links with.
 PLUGIN_SRC := $(wildcard plugins/workloads/*.c plugins/strategies/*.c)
 PLUGINS := $(foreach s,$(PLUGIN_SRC),$(BUILD)/plugins/$(basename $(notdir $(s))).so)
-# Plugins built only for the tests (broken ones, crashing ones).
+# Plugins built only for the tests: misbehaving workloads (crash, hang, ...)
+# in test-plugins/, and plugins the loader must refuse in broken-plugins/.
 TEST_PLUGIN_SRC := $(wildcard tests/plugins/*.c)
 TEST_PLUGINS := $(TEST_PLUGIN_SRC:tests/plugins/%.c=$(BUILD)/test-plugins/%.so)
+BROKEN_PLUGIN_SRC := $(wildcard tests/broken-plugins/*.c)
+TEST_PLUGINS += $(BROKEN_PLUGIN_SRC:tests/broken-plugins/%.c=$(BUILD)/broken-plugins/%.so)
 
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_SUPPORT_SRC := $(wildcard tests/support/*.c)
@@ -59,7 +62,14 @@ TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
-.PHONY: all deps test run bench format clean check-format
+# V=1 shows the compiler command lines.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all deps test run bench fuzz format clean check-format
 all: $(BUILD)/parabench $(PLUGINS)
 
 deps:
@@ -67,14 +77,16 @@ deps:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) $(DEFS) $(YAML_CFLAGS) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_BASE) $(DEFS) $(YAML_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/parabench: $(MAIN_OBJ) $(CORE_LIB)
-	$(CC) $(CFLAGS_BASE) $(CFLAGS) $^ -o $@ $(CORE_LIBS) $(LDFLAGS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS_BASE) $(CFLAGS) $^ -o $@ $(CORE_LIBS) $(LDFLAGS)
 
 pkgs_of = $(if $(wildcard $(1:.c=.pkgs)),$(shell pkg-config --cflags --libs $$(cat $(1:.c=.pkgs))))
 plugin_src = $(firstword $(wildcard plugins/workloads/$(1).c plugins/strategies/$(1).c))
@@ -82,17 +94,31 @@ plugin_src = $(firstword $(wildcard plugins/workloads/$(1).c plugins/strategies/
 .SECONDEXPANSION:
 $(BUILD)/plugins/%.so: $$(call plugin_src,%) include/parabench/plugin.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) $(PLUGIN_FLAGS) $(CFLAGS) $< -o $@ \
+	@mkdir -p $(BUILD)/obj/plugins
+	@echo "  PLUGIN  $@"
+	$(Q)$(CC) $(CFLAGS_BASE) $(PLUGIN_FLAGS) $(CFLAGS) $< -o $@ \
+		-MF $(BUILD)/obj/plugins/$*.d \
 		$(call pkgs_of,$<) -lm -pthread $(LDFLAGS)
 
 $(BUILD)/test-plugins/%.so: tests/plugins/%.c include/parabench/plugin.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) -fPIC -shared $(CFLAGS) $< -o $@ -lm -pthread
+	@mkdir -p $(BUILD)/obj/test-plugins
+	@echo "  PLUGIN  $@"
+	$(Q)$(CC) $(CFLAGS_BASE) -fPIC -shared $(CFLAGS) $< -o $@ -lm -pthread \
+		-MF $(BUILD)/obj/test-plugins/$*.d
+
+$(BUILD)/broken-plugins/%.so: tests/broken-plugins/%.c include/parabench/plugin.h
+	@mkdir -p $(@D) $(BUILD)/obj/broken-plugins
+	@echo "  PLUGIN  $@"
+	$(Q)$(CC) $(CFLAGS_BASE) -fPIC -shared $(CFLAGS) $< -o $@ \
+		-MF $(BUILD)/obj/broken-plugins/$*.d
 
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) $(DEFS) $(YAML_CFLAGS) -Itests/support $(CFLAGS) \
-		$< $(TEST_SUPPORT_OBJ) $(CORE_LIB) -o $@ $(TEST_LIBS) $(CORE_LIBS) $(LDFLAGS)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS_BASE) $(DEFS) $(YAML_CFLAGS) -Itests/support $(CFLAGS) \
+		$< $(TEST_SUPPORT_OBJ) $(CORE_LIB) -o $@ $(TEST_LIBS) $(CORE_LIBS) \
+		$(LDFLAGS) -MF $(BUILD)/obj/tests/$*.d
 
 # Every test binary runs with the build folder in its environment, so the
 # end-to-end tests find the binary and the plugins of this very build.
@@ -107,6 +133,25 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@PB_BUILD=$(abspath $(BUILD)) bench/run.sh
+
+# The experiment loader under libFuzzer, seeded with every experiment file
+# and the bad-input corpus. Crashes land in $(BUILD)/fuzz/ as crash-*.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(filter-out core/main.c core/cli%.c,$(wildcard core/*.c))
+FUZZ_BIN := $(BUILD)/fuzz/fuzz_experiment
+$(FUZZ_BIN): tests/fuzz/fuzz_experiment.c $(FUZZ_SRC)
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	$(Q)clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		-Iinclude -Icore $(DEFS) $(YAML_CFLAGS) $^ -o $@ $(YAML_LIBS) -lm -pthread
+
+fuzz: deps
+	@$(MAKE) --no-print-directory all $(FUZZ_BIN)
+	@rm -rf $(BUILD)/fuzz/corpus && mkdir -p $(BUILD)/fuzz/corpus
+	@cp experiments/*.yaml tests/bad/* $(BUILD)/fuzz/corpus/ 2>/dev/null; true
+	cd $(BUILD)/fuzz && PB_BUILD=$(abspath $(BUILD)) ./fuzz_experiment \
+		-max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 corpus
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

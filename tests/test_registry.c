@@ -14,7 +14,7 @@ static char path[4096];
 
 static const char *test_plugin(const char *name)
 {
-	snprintf(path, sizeof(path), "%s/test-plugins/%s.so", pbt_build(),
+	snprintf(path, sizeof(path), "%s/broken-plugins/%s.so", pbt_build(),
 		 name);
 	return path;
 }

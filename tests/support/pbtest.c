@@ -5,7 +5,9 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "value.h"
@@ -184,4 +186,90 @@ int pbt_count_fds(void)
 		n++;
 	closedir(d);
 	return n - 3; /* ".", ".." and the DIR's own descriptor */
+}
+
+/* Reads all of fd into a NUL-terminated string. */
+static char *slurp_fd(int fd)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	cr_assert_not_null(buf);
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)n;
+		if (cap - len < 2) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			cr_assert_not_null(buf);
+		}
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static int capture_file(void)
+{
+	char path[] = "/tmp/pbtest-out-XXXXXX";
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	unlink(path);
+	return fd;
+}
+
+void pbt_parabench(struct pbt_proc *p, const char *const *argv)
+{
+	char prog[4096];
+	const char *args[64] = {prog};
+	size_t n = 1;
+	int out = capture_file(), err = capture_file(), status;
+
+	snprintf(prog, sizeof(prog), "%s/parabench", pbt_build());
+	for (; argv[n - 1] && n < 63; n++)
+		args[n] = argv[n - 1];
+	args[n] = NULL;
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+		dup2(null, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		execv(prog, (char *const *)args);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	p->status =
+	    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	p->out = slurp_fd(out);
+	p->err = slurp_fd(err);
+	close(out);
+	close(err);
+}
+
+void pbt_proc_free(struct pbt_proc *p)
+{
+	free(p->out);
+	free(p->err);
+	p->out = p->err = NULL;
+}
+
+void pbt_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "cannot write %s", path);
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+char *pbt_tmpdir(void)
+{
+	static char dir[64];
+
+	snprintf(dir, sizeof(dir), "/tmp/pbtest-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	return dir;
 }

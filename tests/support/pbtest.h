@@ -49,6 +49,27 @@ const char *pbt_metric_text(const char *workload, const struct pb_measure *m,
 /* Paths that setup registered with host->own_path during the last pbt_run. */
 size_t pbt_owned_paths(const char ***paths);
 
+/* What one run of a program gave. */
+struct pbt_proc {
+	int status;	 /* exit status, or 128 + signal */
+	char *out, *err; /* everything it printed; free with pbt_proc_free */
+};
+
+/*
+ * Runs $PB_BUILD/parabench with argv (NULL-terminated, without the program
+ * name) in the current directory, with no standard input, and waits.
+ */
+void pbt_parabench(struct pbt_proc *p, const char *const *argv);
+
+/* Frees what pbt_parabench captured. */
+void pbt_proc_free(struct pbt_proc *p);
+
+/* Writes text to path (a test fixture); fails the test on error. */
+void pbt_write(const char *path, const char *text);
+
+/* A new private folder under /tmp; the caller removes it (pb_remove_tree). */
+char *pbt_tmpdir(void);
+
 /* Number of open file descriptors of this process. */
 int pbt_count_fds(void);
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# workloads_cpu.sh: figures of the primes, pipe and spin workloads, each
+# beside a reference measured in the same run (see bench/workloads_cpu.c):
+#   primes trial division and sieve on [1e6, 2e6, 3e6] vs plain C loops,
+#     and the 2-worker speed-up vs the bound of the task order
+#   pipe stream GB/s (peer process) vs dd | dd moving the same bytes
+#   pipe ping-pong us per round trip vs a plain C fork + pipes loop
+#   spin: one 100 ms task vs 100 ms; 2-worker speed-up vs Amdahl at the
+#     two-thread capacity measured in the same run
+# Needs PB_BUILD (absolute build folder with libpbcore.a and plugins/).
+# Prints TSV: figure value unit reference-name reference-value target-note.
+# Leaves nothing behind but the driver, kept in $PB_BUILD/bench.
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+: "${PB_BUILD:?set PB_BUILD to the absolute build folder}"
+out=$PB_BUILD/bench/workloads_cpu
+mkdir -p "$PB_BUILD/bench"
+if ! ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-format-truncation \
+	-I"$root/include" -I"$root/core" "$here/workloads_cpu.c" \
+	"$PB_BUILD/libpbcore.a" -lyaml -lm -pthread -o "$out"; then
+  echo "workloads_cpu.sh: cannot build the driver" >&2
+  exit 0
+fi
+# A failed figure prints nan and a note on stderr; never a non-zero exit.
+PB_BUILD=$PB_BUILD "$out" || echo "workloads_cpu.sh: driver exited $?" >&2
+exit 0

@@ -1,0 +1,98 @@
+/*
+ * litter.c — TEST-ONLY workload: setup makes a private folder with a file
+ * in it and registers it with own_path; task 0 then kills its own process
+ * with SIGKILL, so teardown never runs. The runner must remove the folder.
+ * With `die: false` it behaves and teardown removes the folder itself.
+ * The folder's path is reported as the metric text `dir`.
+ */
+#include <parabench/plugin.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+enum { P_DIE };
+
+static const struct pb_param params[] = {
+    [P_DIE] = {"die", PB_BOOL, "true", 0, 0, NULL, "task 0 kills its process"},
+};
+
+static const struct pb_metric metrics[] = {
+    {"dir", "", "the folder setup made"},
+};
+
+struct litter {
+	bool die;
+	char dir[64], file[80];
+};
+
+static int setup(const struct pb_args *a, struct pb_host *host, void **s,
+		 size_t *n, struct pb_err *err)
+{
+	struct litter *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return pb_fail(err, "out of memory");
+	l->die = a->values[P_DIE].u.b;
+	snprintf(l->dir, sizeof(l->dir), "/tmp/pbtest-litter-XXXXXX");
+	if (!mkdtemp(l->dir)) {
+		free(l);
+		return pb_fail(err, "mkdtemp failed");
+	}
+	host->own_path(host, l->dir);
+	snprintf(l->file, sizeof(l->file), "%s/junk", l->dir);
+	FILE *f = fopen(l->file, "w");
+	if (f)
+		fclose(f);
+	*s = l;
+	*n = 1;
+	return PB_OK;
+}
+
+static int run_task(void *s, void *w, size_t i, void *r, struct pb_err *e)
+{
+	const struct litter *l = s;
+
+	(void)w, (void)i, (void)e;
+	*(char *)r = 1;
+	if (l->die)
+		kill(getpid(), SIGKILL);
+	return PB_OK;
+}
+
+static int reduce(void *s, const void *r, size_t n, struct pb_metric_value *m,
+		  struct pb_err *e)
+{
+	const struct litter *l = s;
+
+	(void)r, (void)n, (void)e;
+	snprintf(m[0].text, sizeof(m[0].text), "%s", l->dir);
+	return PB_OK;
+}
+
+static void teardown(void *s)
+{
+	struct litter *l = s;
+
+	unlink(l->file);
+	rmdir(l->dir);
+	free(l);
+}
+
+static const struct pb_workload_hooks hooks = {
+    .setup = setup,
+    .run_task = run_task,
+    .reduce = reduce,
+    .teardown = teardown,
+};
+
+PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
+    PB_PLUGIN_HEADER(PB_KIND_WORKLOAD, "litter",
+		     "test-only: leaves a folder behind when it dies", "1"),
+    .params = params,
+    .nparams = PB_COUNT(params),
+    .metrics = metrics,
+    .nmetrics = PB_COUNT(metrics),
+    .result_size = 1,
+    .workload = &hooks,
+};
