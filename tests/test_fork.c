@@ -117,7 +117,7 @@ Test(fork, crash_names_signal_and_task, .timeout = 30)
 	struct pb_measure m;
 
 	for (unsigned w = 1; w <= 4; w++) {
-		run_clean("crash", "", "fork", "", w, &m);
+		run_clean("crash", "", "fork", "chunk=1", w, &m);
 		assert_crashed(&m, "SIGSEGV (Segmentation fault)", "task 3");
 		cr_assert(strstr(m.message, "fork: worker "), "%s", m.message);
 	}
@@ -156,8 +156,18 @@ Test(fork, crash_among_many_tasks, .timeout = 30)
 {
 	struct pb_measure m;
 
-	run_clean("crash", "tasks=3000; crash_task=2500", "fork", "", 3, &m);
+	run_clean("crash", "tasks=3000; crash_task=2500", "fork", "chunk=1", 3,
+		  &m);
 	assert_crashed(&m, "SIGSEGV", "while running task 2500");
+}
+
+Test(fork, default_chunk_names_the_range_of_the_crash, .timeout = 30)
+{
+	struct pb_measure m;
+
+	/* chunk 0 = ceil(3000 / (4 x 3)) = 250 tasks a grant, as Pool.map */
+	run_clean("crash", "tasks=3000; crash_task=2500", "fork", "", 3, &m);
+	assert_crashed(&m, "SIGSEGV", "one of tasks 2500..2749");
 }
 
 Test(fork, exit_in_task_names_status_and_task, .timeout = 30)
@@ -165,7 +175,7 @@ Test(fork, exit_in_task_names_status_and_task, .timeout = 30)
 	struct pb_measure m;
 
 	for (unsigned w = 1; w <= 3; w++) {
-		run_clean("exits", "", "fork", "", w, &m);
+		run_clean("exits", "", "fork", "chunk=1", w, &m);
 		assert_crashed(&m, "exited with status 3", "task 3");
 	}
 }
