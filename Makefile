@@ -29,12 +29,14 @@ GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 # -march: the pi simd kernel picks its own instructions at run time, so the
 # whole build stays portable to any x86-64 (and runs under valgrind).
 OPT ?= -O2
-# Messages are truncated to fixed buffers on purpose (they cross pipes).
-CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation \
+# Messages are truncated to fixed buffers on purpose (they cross pipes);
+# gcc warns of that, clang neither warns nor knows the flag.
+NO_TRUNC_WARN := $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
+CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror $(NO_TRUNC_WARN) \
 	$(OPT) -g $(SANFLAGS) \
 	-Iinclude -Icore -MMD -MP
 DEFS := -DPB_VERSION='"$(VERSION)"' -DPB_GIT_COMMIT='"$(GIT_COMMIT)"' \
-	-DPB_CFLAGS='"$(strip $(OPT) $(SANFLAGS))"'
+	-DPB_CFLAGS='"$(strip $(OPT) $(SANFLAGS))"' -DPB_SOURCE_DIR='"$(CURDIR)"'
 YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CORE_LIBS := $(YAML_LIBS) -lm -pthread

@@ -182,9 +182,11 @@ int pb_parse_size(const char *text, int64_t *out, struct pb_err *why)
 	if (v < 0)
 		return pb_fail(why, "a size cannot be negative, got '%s'",
 			       text);
+	/* Round first: 2^63 - 0.5 would round to 2^63 and overflow llroundl. */
+	v = roundl(v);
 	if (v >= 9223372036854775808.0L)
 		return pb_fail(why, "size '%s' is out of range", text);
-	*out = (int64_t)llroundl(v);
+	*out = (int64_t)v;
 	return PB_OK;
 }
 
@@ -200,7 +202,10 @@ int pb_parse_duration(const char *text, double *out, struct pb_err *why)
 	if (v < 0)
 		return pb_fail(why, "a duration cannot be negative, got '%s'",
 			       text);
-	*out = (double)v;
+	/* A long double beyond DBL_MAX (1e400, 1e308h) would become inf. */
+	if (!isfinite((double)v))
+		return pb_fail(why, "duration '%s' is out of range", text);
+	*out = v == 0 ? 0.0 : (double)v; /* "-0" is 0, not -0 */
 	return PB_OK;
 }
 

@@ -1,0 +1,60 @@
+/*
+ * cli_common.c — what every command shares: error printing, plugin
+ * loading, where the gnuplot templates are.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+const char *cli_command_line = "";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("parabench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_load_plugins(struct pb_registry *reg, const char *const *dirs,
+		     size_t ndirs)
+{
+	struct pb_err err = {{0}};
+
+	if (pb_registry_load_default(reg, dirs, ndirs, &err) == PB_OK)
+		return PB_OK;
+	cli_error("%s", err.msg);
+	return PB_ERROR;
+}
+
+/*
+ * Installed, the templates are in ../share/parabench/plots beside the
+ * binary; in a build tree, in the source tree the binary was built from.
+ */
+const char *cli_plots_dir(void)
+{
+	static char dir[PATH_MAX];
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		exe[n] = '\0';
+		*strrchr(exe, '/') = '\0';
+		snprintf(dir, sizeof(dir), "%s/../share/parabench/plots", exe);
+		if (access(dir, R_OK) == 0)
+			return dir;
+	}
+#ifdef PB_SOURCE_DIR
+	snprintf(dir, sizeof(dir), "%s/plots", PB_SOURCE_DIR);
+	if (access(dir, R_OK) == 0)
+		return dir;
+#endif
+	return "plots";
+}

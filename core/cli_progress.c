@@ -1,0 +1,122 @@
+/*
+ * cli_progress.c — drawing progress (see cli_progress.h). The estimate of
+ * what remains is the mean time per repetition so far, warm-ups and setup
+ * included, times the repetitions still to run.
+ */
+#include "cli_progress.h"
+
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void cli_progress_init(struct cli_progress *p, bool quiet)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	*p = (struct cli_progress){.out = stderr, .start = now_s()};
+	if (quiet)
+		p->mode = PROGRESS_QUIET;
+	else if (isatty(fileno(stderr)))
+		p->mode = PROGRESS_BAR;
+	else
+		p->mode = PROGRESS_LINES;
+	p->color = p->mode == PROGRESS_BAR && !(no_color && *no_color);
+}
+
+/* "1h02m", "3m05s", "12.3s" */
+static void human(double s, char *buf, size_t len)
+{
+	if (s >= 3600)
+		snprintf(buf, len, "%dh%02dm", (int)(s / 3600),
+			 (int)(s / 60) % 60);
+	else if (s >= 60)
+		snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)s % 60);
+	else
+		snprintf(buf, len, "%.1fs", s);
+}
+
+static void describe_cell(const struct pb_run_event *ev, char *buf, size_t len)
+{
+	const struct pb_cell_spec *s = &ev->cell->spec;
+	snprintf(buf, len, "cell %zu/%zu %s %s/%s workers=%u",
+		 ev->cell_index + 1, ev->ncells, ev->cell->exp->name,
+		 s->workload->name, s->strategy->name, s->workers);
+}
+
+static void draw_bar(struct cli_progress *p, const struct pb_run_event *ev)
+{
+	char cell[256], elapsed[32], left[32] = "?";
+	double t = now_s() - p->start;
+	double frac =
+	    ev->reps_total ? (double)ev->reps_done / ev->reps_total : 1;
+	int width = 24, filled = (int)(frac * width);
+
+	describe_cell(ev, cell, sizeof(cell));
+	human(t, elapsed, sizeof(elapsed));
+	if (ev->reps_done)
+		human(t / ev->reps_done * (ev->reps_total - ev->reps_done),
+		      left, sizeof(left));
+	fprintf(p->out, "\r\033[K[%.*s%*s] %3.0f%% %s rep %u  %s, ~%s left",
+		filled, "########################", width - filled, "",
+		100 * frac, cell, ev->rep, elapsed, left);
+	fflush(p->out);
+}
+
+static void cell_line(struct cli_progress *p, const struct pb_run_event *ev)
+{
+	char cell[256];
+	const char *green = p->color ? "\033[32m" : "",
+		   *red = p->color ? "\033[31m" : "",
+		   *off = p->color ? "\033[0m" : "";
+
+	describe_cell(ev, cell, sizeof(cell));
+	if (p->mode == PROGRESS_BAR)
+		fprintf(p->out, "\r\033[K");
+	fprintf(p->out, "%s: %s%zu ok%s", cell, p->cell_ok ? green : "",
+		p->cell_ok, p->cell_ok ? off : "");
+	if (p->cell_bad)
+		fprintf(p->out, ", %s%zu not ok%s", red, p->cell_bad, off);
+	if (p->cell_ok)
+		fprintf(p->out, ", mean %.6gs", p->cell_wall / p->cell_ok);
+	fprintf(p->out, "\n");
+}
+
+void cli_progress_event(void *ctx, const struct pb_run_event *ev)
+{
+	struct cli_progress *p = ctx;
+
+	if (p->mode == PROGRESS_QUIET)
+		return;
+	switch (ev->kind) {
+	case PB_EV_CELL_START:
+		p->cell_ok = p->cell_bad = 0;
+		p->cell_wall = 0;
+		break;
+	case PB_EV_REP_DONE:
+		if (ev->measure->status == PB_STATUS_OK) {
+			p->cell_ok++;
+			p->cell_wall += ev->measure->wall_s;
+		} else {
+			p->cell_bad++;
+		}
+		if (p->mode == PROGRESS_BAR)
+			draw_bar(p, ev);
+		break;
+	case PB_EV_CELL_DONE:
+		cell_line(p, ev);
+		break;
+	}
+}
+
+void cli_progress_finish(struct cli_progress *p)
+{
+	if (p->mode == PROGRESS_BAR)
+		fflush(p->out);
+}

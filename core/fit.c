@@ -1,0 +1,167 @@
+/*
+ * fit.c — least squares of T = a + b/p and the Karp–Flatt metric (see
+ * fit.h).
+ */
+#include "fit.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Sums of the regression of y on x: what a, b and their errors need. */
+struct sums {
+	double n, xbar, ybar, sxx, sxy, syy;
+};
+
+static struct sums regression_sums(const double *x, const double *y, size_t n)
+{
+	struct sums s = {.n = (double)n};
+
+	for (size_t k = 0; k < n; k++) {
+		s.xbar += x[k] / s.n;
+		s.ybar += y[k] / s.n;
+	}
+	for (size_t k = 0; k < n; k++) {
+		double dx = x[k] - s.xbar, dy = y[k] - s.ybar;
+		s.sxx += dx * dx;
+		s.sxy += dx * dy;
+		s.syy += dy * dy;
+	}
+	return s;
+}
+
+static size_t distinct_workers(const double *w, size_t n)
+{
+	size_t count = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		bool seen = false;
+		for (size_t j = 0; j < k && !seen; j++)
+			seen = w[j] == w[k];
+		count += !seen;
+	}
+	return count;
+}
+
+/*
+ * R² and the standard error of s from the residuals. s = a/(a+b) has the
+ * gradient (b, -a)/(a+b)², so Var(s) = g' Cov(a, b) g with Cov from
+ * sigma² (X'X)^-1, sigma² = RSS / (n - 2).
+ */
+static void fit_errors(const double *x, const double *y, size_t n,
+		       const struct sums *sm, struct pb_fit *f)
+{
+	double rss = 0, sigma2, var_a, var_b, cov_ab, t1, ga, gb;
+
+	for (size_t k = 0; k < n; k++) {
+		double r = y[k] - (f->a + f->b * x[k]);
+		rss += r * r;
+	}
+	if (sm->syy > 0)
+		f->r2 = 1 - rss / sm->syy;
+	else
+		f->r2 = rss == 0 ? 1 : NAN;
+	sigma2 = rss / (double)(n - 2);
+	var_b = sigma2 / sm->sxx;
+	var_a = sigma2 * (1 / sm->n + sm->xbar * sm->xbar / sm->sxx);
+	cov_ab = -sm->xbar * sigma2 / sm->sxx;
+	t1 = f->a + f->b;
+	if (!(t1 > 0))
+		return;
+	ga = f->b / (t1 * t1);
+	gb = -f->a / (t1 * t1);
+	f->s_se = sqrt(
+	    fmax(0, ga * ga * var_a + gb * gb * var_b + 2 * ga * gb * cov_ab));
+}
+
+static void serial_fraction(struct pb_fit *f)
+{
+	double t1 = f->a + f->b;
+
+	if (!(t1 > 0)) {
+		snprintf(f->note, sizeof(f->note),
+			 "fitted T(1) is not "
+			 "positive: Amdahl's law does not describe these "
+			 "times");
+		f->s_se = NAN;
+		return;
+	}
+	f->s = f->a / t1;
+	if (f->s > 0)
+		f->max_speedup = 1 / f->s;
+	if (f->s <= 0)
+		snprintf(f->note, sizeof(f->note),
+			 "s <= 0: faster than "
+			 "Amdahl allows (super-linear), no limit");
+	else if (f->s > 1)
+		snprintf(f->note, sizeof(f->note),
+			 "s > 1: the time grows "
+			 "with workers");
+}
+
+static bool points_ok(const double *w, const double *t, size_t n,
+		      struct pb_fit *f)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (!(w[k] >= 1) || !isfinite(w[k]) || !isfinite(t[k]) ||
+		    t[k] < 0) {
+			snprintf(f->note, sizeof(f->note),
+				 "bad point %zu: "
+				 "workers %g, time %g s",
+				 k + 1, w[k], t[k]);
+			return false;
+		}
+	}
+	return true;
+}
+
+void pb_amdahl_fit(const double *workers, const double *seconds, size_t n,
+		   struct pb_fit *out)
+{
+	double *x;
+	struct sums sm;
+
+	*out = (struct pb_fit){.n_points = n,
+			       .a = NAN,
+			       .b = NAN,
+			       .s = NAN,
+			       .s_se = NAN,
+			       .max_speedup = NAN,
+			       .r2 = NAN};
+	if (!points_ok(workers, seconds, n, out))
+		return;
+	out->n_workers = distinct_workers(workers, n);
+	if (out->n_workers < 2) {
+		snprintf(out->note, sizeof(out->note), "%s",
+			 n ? "one worker count: nothing to fit" : "no points");
+		return;
+	}
+	x = malloc(n * sizeof(*x));
+	if (!x) {
+		snprintf(out->note, sizeof(out->note), "out of memory");
+		return;
+	}
+	for (size_t k = 0; k < n; k++)
+		x[k] = 1 / workers[k];
+	sm = regression_sums(x, seconds, n);
+	out->ok = true;
+	out->b = sm.sxy / sm.sxx;
+	out->a = sm.ybar - out->b * sm.xbar;
+	out->exact = n == 2;
+	if (!out->exact)
+		fit_errors(x, seconds, n, &sm, out);
+	free(x);
+	serial_fraction(out);
+	if (out->exact) {
+		char why[sizeof(out->note)];
+		snprintf(why, sizeof(why), "%s", out->note);
+		snprintf(out->note, sizeof(out->note), "exact%s%s",
+			 why[0] ? "; " : "", why);
+	}
+}
+
+double pb_karp_flatt(double speedup, double workers)
+{
+	if (!(workers > 1) || !(speedup > 0) || !isfinite(speedup))
+		return NAN;
+	return (1 / speedup - 1 / workers) / (1 - 1 / workers);
+}

@@ -1,0 +1,555 @@
+/*
+ * test_analyze.c — runs.csv + experiments.csv -> summary.csv + fits.csv,
+ * end to end on the hand-made folder tests/data/results-basic (copied to
+ * a fresh temporary folder first: tests never write into tests/data), and
+ * the refusals of bad input.
+ *
+ * The folder (generated once by a short Python script, then kept as data):
+ *   experiment "scaling", cores 2, fit_oversubscribed false, baseline
+ *   serial/1; groups work=1000 (cells 1-9) and work=2000 (cells 10-11,
+ *   pthreads only, so no baseline);
+ *   experiment "oversub", cores 2, fit_oversubscribed true, baseline
+ *   fork/1, medians 2.00, 1.12, 0.64, 0.43 s at 1, 2, 4, 8 workers.
+ * Expected numbers below were computed with python3's statistics module
+ * (mean, median, stdev, linear_regression, correlation) and math.comb for
+ * the binomial coverage, independently of the C code.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyze.h"
+#include "csv_read.h"
+
+static char tmp[256];
+
+/* The folder of test data, from the repository root or beside this file. */
+static const char *data_dir(void)
+{
+	static char dir[4096];
+	const char *src = __FILE__;
+	const char *slash = strrchr(src, '/');
+
+	if (access("tests/data", R_OK) == 0)
+		return "tests/data";
+	snprintf(dir, sizeof(dir), "%.*s/data", slash ? (int)(slash - src) : 1,
+		 slash ? src : ".");
+	return dir;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	ssize_t n;
+	int in = open(from, O_RDONLY), out;
+
+	cr_assert(in >= 0, "open %s", from);
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert(out >= 0, "create %s", to);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		cr_assert_eq(write(out, buf, (size_t)n), n);
+	close(in);
+	close(out);
+}
+
+/* Copies tests/data/<name> into a new temporary folder, kept in tmp. */
+static void copy_case(const char *name)
+{
+	char src[4096], a[8192], b[8192];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(tmp, sizeof(tmp), "/tmp/pb-analyze-XXXXXX");
+	cr_assert(mkdtemp(tmp));
+	snprintf(src, sizeof(src), "%s/%s", data_dir(), name);
+	d = opendir(src);
+	cr_assert(d, "no test data folder %s", src);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(a, sizeof(a), "%s/%s", src, e->d_name);
+		snprintf(b, sizeof(b), "%s/%s", tmp, e->d_name);
+		copy_file(a, b);
+	}
+	closedir(d);
+}
+
+/* Removes path and, for a folder, everything in it (no symlinks here). */
+static void remove_tree(const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	char sub[8192];
+	DIR *d;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
+		while ((e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+			remove_tree(sub);
+		}
+		closedir(d);
+		rmdir(path);
+		return;
+	}
+	unlink(path);
+}
+
+static void remove_tmp(void)
+{
+	if (tmp[0])
+		remove_tree(tmp);
+	tmp[0] = '\0';
+}
+
+static void write_text(const char *name, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, name);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void read_csv(const char *name, struct pb_csv *csv)
+{
+	char path[4096];
+	struct pb_err err = {{0}};
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, name);
+	cr_assert_eq(pb_csv_read(path, 0, csv, &err), PB_OK, "%s", err.msg);
+}
+
+/* The row of summary.csv for cell id. */
+static size_t cell_row(const struct pb_csv *s, const char *id)
+{
+	for (size_t r = 0; r < s->nrows; r++)
+		if (strcmp(pb_csv_get(s, r, "cell"), id) == 0)
+			return r;
+	cr_assert_fail("no summary row for cell %s", id);
+	return 0;
+}
+
+static size_t fit_row(const struct pb_csv *f, const char *series,
+		      const char *group)
+{
+	for (size_t r = 0; r < f->nrows; r++)
+		if (!strcmp(pb_csv_get(f, r, "series"), series) &&
+		    !strcmp(pb_csv_get(f, r, "group"), group))
+			return r;
+	cr_assert_fail("no fit for %s in %s", series, group);
+	return 0;
+}
+
+#define NUM(csv, row, col) pb_csv_num(csv, row, col)
+#define EQ(csv, row, col, want)                                                \
+	cr_assert_str_eq(pb_csv_get(csv, row, col), want, "%s", col)
+
+static void analyze_ok(void)
+{
+	struct pb_err err = {{0}};
+	cr_assert_eq(pb_analyze_dir(tmp, &err), PB_OK, "%s", err.msg);
+}
+
+TestSuite(analyze, .fini = remove_tmp);
+
+Test(analyze, summary_statistics_of_a_cell)
+{
+	struct pb_csv s;
+
+	copy_case("results-basic");
+	analyze_ok();
+	read_csv("summary.csv", &s);
+	cr_assert_eq(s.nrows, 15);
+	size_t r = cell_row(&s, "1");
+	EQ(&s, r, "experiment", "scaling");
+	EQ(&s, r, "group", "scaling-1");
+	EQ(&s, r, "series", "serial");
+	EQ(&s, r, "param_work", "1000");
+	EQ(&s, r, "n", "6");
+	/* python: statistics.mean/median/stdev of the six times */
+	cr_assert_float_eq(NUM(&s, r, "mean_s"), 1.0, 1e-9);
+	cr_assert_float_eq(NUM(&s, r, "median_s"), 1.0, 1e-9);
+	cr_assert_float_eq(NUM(&s, r, "stddev_s"), 0.0141421356, 1e-9);
+	cr_assert_float_eq(NUM(&s, r, "cv"), 0.0141421, 1e-6);
+	cr_assert_float_eq(NUM(&s, r, "min_s"), 0.98, 1e-9);
+	cr_assert_float_eq(NUM(&s, r, "max_s"), 1.02, 1e-9);
+	/* n = 6: ranks 1..6, coverage 1 - 2/64 = 0.96875 */
+	cr_assert_float_eq(NUM(&s, r, "ci_lo_s"), 0.98, 1e-9);
+	cr_assert_float_eq(NUM(&s, r, "ci_hi_s"), 1.02, 1e-9);
+	cr_assert_float_eq(NUM(&s, r, "ci_level"), 0.96875, 1e-6);
+	EQ(&s, r, "ci_method", "order-statistic");
+	EQ(&s, r, "speedup", "1");
+	EQ(&s, r, "speedup_lo", "1");
+	EQ(&s, r, "karp_flatt", "");
+	EQ(&s, r, "metric_estimate", "3");
+	EQ(&s, r, "metric_primes", "2;3;5");
+	pb_csv_free(&s);
+}
+
+Test(analyze, outliers_interval_and_small_samples)
+{
+	struct pb_csv s;
+
+	copy_case("results-basic");
+	analyze_ok();
+	read_csv("summary.csv", &s);
+	size_t r = cell_row(&s, "4");
+	EQ(&s, r, "series", "pthreads (schedule=static)");
+	EQ(&s, r, "n", "10");
+	/* python: mean 1.4, median 1, stdev 1.26496377, cv 0.903546 */
+	cr_assert_float_eq(NUM(&s, r, "mean_s"), 1.4, 1e-9);
+	cr_assert_float_eq(NUM(&s, r, "stddev_s"), 1.26496377, 1e-8);
+	cr_assert_float_eq(NUM(&s, r, "cv"), 0.903546, 1e-6);
+	/* n = 10: ranks 2 and 9 of .98 .99 .99 1 1 1 1.01 1.01 1.02 5 */
+	cr_assert_float_eq(NUM(&s, r, "ci_lo_s"), 0.99, 1e-9);
+	cr_assert_float_eq(NUM(&s, r, "ci_hi_s"), 1.02, 1e-9);
+	cr_assert_float_eq(NUM(&s, r, "ci_level"), 0.978515625, 1e-6);
+	/* MAD 0.01: 5.0 scores 269.8, 0.98 scores 1.35 */
+	EQ(&s, r, "outliers", "1");
+	r = cell_row(&s, "2");
+	EQ(&s, r, "n", "3");
+	EQ(&s, r, "ci_method", "min-max");
+	cr_assert_float_eq(NUM(&s, r, "ci_level"), 0.75, 1e-9);
+	cr_assert_float_eq(NUM(&s, r, "ci_lo_s"), 0.99, 1e-9);
+	cr_assert_float_eq(NUM(&s, r, "ci_hi_s"), 1.01, 1e-9);
+	pb_csv_free(&s);
+}
+
+Test(analyze, speedup_efficiency_karp_flatt)
+{
+	struct pb_csv s;
+
+	copy_case("results-basic");
+	analyze_ok();
+	read_csv("summary.csv", &s);
+	size_t r = cell_row(&s, "5");
+	/* 1.00 / 0.60; 0.98 / 0.61; 1.02 / 0.59 (by hand) */
+	cr_assert_float_eq(NUM(&s, r, "speedup"), 1.0 / 0.6, 1e-5);
+	cr_assert_float_eq(NUM(&s, r, "speedup_lo"), 0.98 / 0.61, 1e-5);
+	cr_assert_float_eq(NUM(&s, r, "speedup_hi"), 1.02 / 0.59, 1e-5);
+	cr_assert_float_eq(NUM(&s, r, "efficiency"), 1.0 / 1.2, 1e-5);
+	/* (0.6 - 0.5) / 0.5 */
+	cr_assert_float_eq(NUM(&s, r, "karp_flatt"), 0.2, 1e-5);
+	r = cell_row(&s, "6");
+	cr_assert_float_eq(NUM(&s, r, "speedup"), 2.5, 1e-5);
+	/* (0.4 - 0.25) / 0.75 */
+	cr_assert_float_eq(NUM(&s, r, "karp_flatt"), 0.2, 1e-5);
+	pb_csv_free(&s);
+}
+
+Test(analyze, status_counts_exclude_rows)
+{
+	struct pb_csv s;
+
+	copy_case("results-basic");
+	analyze_ok();
+	read_csv("summary.csv", &s);
+	size_t r = cell_row(&s, "3");
+	EQ(&s, r, "n", "3");
+	EQ(&s, r, "n_failed", "1");
+	EQ(&s, r, "outliers", "0"); /* MAD 0: nothing to judge by */
+	cr_assert_float_eq(NUM(&s, r, "mean_s"), 1.0, 1e-9);
+	r = cell_row(&s, "5");
+	EQ(&s, r, "n_crashed", "1");
+	cr_assert_float_eq(NUM(&s, r, "min_s"), 0.59, 1e-9);
+	EQ(&s, cell_row(&s, "6"), "n_timeout", "1");
+	EQ(&s, cell_row(&s, "8"), "n_wrong", "1");
+	EQ(&s, cell_row(&s, "8"), "n_failed", "0");
+	pb_csv_free(&s);
+}
+
+Test(analyze, group_without_baseline_has_no_speedup)
+{
+	struct pb_csv s;
+
+	copy_case("results-basic");
+	analyze_ok();
+	read_csv("summary.csv", &s);
+	size_t r = cell_row(&s, "10");
+	EQ(&s, r, "group", "scaling-2");
+	EQ(&s, r, "series", "pthreads");
+	EQ(&s, r, "speedup", "");
+	EQ(&s, r, "efficiency", "");
+	EQ(&s, r, "karp_flatt", "");
+	cr_assert_float_eq(NUM(&s, r, "median_s"), 0.0005, 1e-12);
+	pb_csv_free(&s);
+}
+
+Test(analyze, fits_exact_excluded_and_least_squares)
+{
+	struct pb_csv f;
+
+	copy_case("results-basic");
+	analyze_ok();
+	read_csv("fits.csv", &f);
+	cr_assert_eq(f.nrows, 5);
+	/* static: 1.00 at 1, 0.60 at 2 -> a 0.2, b 0.8; 4 > 2 cores out */
+	size_t r = fit_row(&f, "pthreads (schedule=static)", "scaling-1");
+	EQ(&f, r, "n_points", "2");
+	EQ(&f, r, "param_schedule", "static");
+	EQ(&f, r, "param_work", "1000");
+	cr_assert_float_eq(NUM(&f, r, "serial_fraction"), 0.2, 1e-6);
+	cr_assert_float_eq(NUM(&f, r, "max_speedup"), 5.0, 1e-5);
+	EQ(&f, r, "r2", "");
+	EQ(&f, r, "serial_fraction_se", "");
+	EQ(&f, r, "workers_fitted", "1;2");
+	cr_assert(strstr(pb_csv_get(&f, r, "note"), "exact"));
+	cr_assert(strstr(pb_csv_get(&f, r, "note"), "left out workers 4"));
+	/* serial is fitted too: flat, s = 1 */
+	r = fit_row(&f, "serial", "scaling-1");
+	cr_assert_float_eq(NUM(&f, r, "serial_fraction"), 1.0, 1e-6);
+	/* oversub: 4 points fitted; python statistics.linear_regression */
+	r = fit_row(&f, "fork", "oversub-1");
+	EQ(&f, r, "n_points", "4");
+	EQ(&f, r, "workers_fitted", "1;2;4;8");
+	cr_assert_float_eq(NUM(&f, r, "a_s"), 0.202608696, 1e-8);
+	cr_assert_float_eq(NUM(&f, r, "b_s"), 1.80243478, 1e-7);
+	cr_assert_float_eq(NUM(&f, r, "serial_fraction"), 0.101049527, 1e-6);
+	cr_assert_float_eq(NUM(&f, r, "serial_fraction_se"), 0.0068506495,
+			   1e-6);
+	cr_assert_float_eq(NUM(&f, r, "max_speedup"), 9.89613734, 1e-4);
+	cr_assert_float_eq(NUM(&f, r, "r2"), 0.999680735, 1e-6);
+	EQ(&f, r, "note", "");
+	pb_csv_free(&f);
+}
+
+Test(analyze, view_groups_series_and_baselines)
+{
+	struct pb_view v;
+	struct pb_err err = {{0}};
+
+	copy_case("results-basic");
+	/* No summary.csv yet: the view runs the analysis itself. */
+	cr_assert_eq(pb_view_load(tmp, &v, &err), PB_OK, "%s", err.msg);
+	cr_assert_eq(v.ngroups, 3);
+	cr_assert_str_eq(v.groups[0].id, "scaling-1");
+	/* Only what tells the groups of an experiment apart. */
+	cr_assert_str_eq(v.groups[0].label, "work=1000");
+	cr_assert_str_eq(v.groups[2].label, "");
+	cr_assert_eq(v.groups[0].nseries, 3);
+	cr_assert_eq(v.groups[0].cores, 2);
+	cr_assert_eq(v.groups[0].nrows, 9);
+	cr_assert_str_eq(
+	    pb_csv_get(&v.summary, (size_t)v.groups[0].base, "cell"), "1");
+	cr_assert_eq(v.groups[1].base, -1);
+	cr_assert_str_eq(v.groups[2].id, "oversub-1");
+	cr_assert(v.groups[2].fit_oversubscribed);
+	cr_assert_str_eq(v.groups[2].baseline_strategy, "fork");
+	for (size_t g = 0; g < v.ngroups; g++)
+		for (size_t s = 0; s < v.groups[g].nseries; s++)
+			cr_assert_geq(v.groups[g].series[s].fit, 0);
+	pb_view_free(&v);
+}
+
+Test(analyze, same_result_twice)
+{
+	struct pb_csv a, b;
+
+	copy_case("results-basic");
+	analyze_ok();
+	read_csv("summary.csv", &a);
+	analyze_ok();
+	read_csv("summary.csv", &b);
+	cr_assert_eq(a.nrows * a.ncols, b.nrows * b.ncols);
+	for (size_t k = 0; k < a.nrows * a.ncols; k++)
+		cr_assert_str_eq(a.fields[k], b.fields[k]);
+	pb_csv_free(&a);
+	pb_csv_free(&b);
+}
+
+static const char *exps_ok =
+    "experiment,workload,workload_params,strategy_params,"
+    "baseline_strategy,baseline_workers,fit_oversubscribed,repetitions,"
+    "warmup,cores\n"
+    "e,w,,,serial,1,false,3,1,2\n";
+static const char *runs_head =
+    "experiment,cell,workload,strategy,workers,repetition,status,wall_s,"
+    "message\n";
+
+static void analyze_fails(const char *runs, const char *exps, const char *want)
+{
+	struct pb_err err = {{0}};
+	char path[4096];
+
+	snprintf(tmp, sizeof(tmp), "/tmp/pb-analyze-XXXXXX");
+	cr_assert(mkdtemp(tmp));
+	write_text("runs.csv", runs);
+	if (exps)
+		write_text("experiments.csv", exps);
+	cr_assert_eq(pb_analyze_dir(tmp, &err), PB_ERROR);
+	cr_assert(strstr(err.msg, want), "got: %s", err.msg);
+	snprintf(path, sizeof(path), "%s/summary.csv", tmp);
+	cr_assert_neq(access(path, F_OK), 0, "summary.csv written anyway");
+}
+
+Test(analyze, refuses_unknown_status)
+{
+	char runs[512];
+	snprintf(runs, sizeof(runs), "%se,1,w,serial,1,1,fine,1.0,\n",
+		 runs_head);
+	analyze_fails(runs, exps_ok, "runs.csv:2: status 'fine'");
+}
+
+Test(analyze, refuses_bad_wall_time)
+{
+	char runs[512];
+	snprintf(runs, sizeof(runs), "%se,1,w,serial,1,1,ok,fast,\n",
+		 runs_head);
+	analyze_fails(runs, exps_ok, "runs.csv:2: wall_s 'fast'");
+}
+
+Test(analyze, refuses_unknown_experiment)
+{
+	char runs[512];
+	snprintf(runs, sizeof(runs), "%sother,1,w,serial,1,1,ok,1,\n",
+		 runs_head);
+	analyze_fails(runs, exps_ok, "experiment 'other' is not in");
+}
+
+Test(analyze, refuses_missing_column)
+{
+	analyze_fails("experiment,cell\ne,1\n", exps_ok,
+		      "no column 'workload'");
+}
+
+Test(analyze, refuses_missing_experiments_csv)
+{
+	char runs[512];
+	snprintf(runs, sizeof(runs), "%se,1,w,serial,1,1,ok,1,\n", runs_head);
+	analyze_fails(runs, NULL, "experiments.csv: cannot open");
+}
+
+Test(analyze, refuses_param_missing_from_runs)
+{
+	char runs[512];
+	snprintf(runs, sizeof(runs), "%se,1,w,serial,1,1,ok,1,\n", runs_head);
+	analyze_fails(runs,
+		      "experiment,workload_params,strategy_params,"
+		      "baseline_strategy,baseline_workers,fit_oversubscribed\n"
+		      "e,size,,serial,1,false\n",
+		      "names 'size', but runs.csv has no column param_size");
+}
+
+Test(analyze, refuses_mixed_cell_keys)
+{
+	char runs[512];
+	snprintf(runs, sizeof(runs),
+		 "%se,1,w,serial,1,1,ok,1,\ne,1,w,serial,2,2,ok,1,\n",
+		 runs_head);
+	analyze_fails(runs, exps_ok, "runs.csv:3: cell 1 has another");
+}
+
+Test(analyze, refuses_bad_worker_count)
+{
+	char runs[512];
+	snprintf(runs, sizeof(runs), "%se,1,w,serial,0,1,ok,1,\n", runs_head);
+	analyze_fails(runs, exps_ok, "workers '0'");
+}
+
+Test(analyze, all_rows_failed_gives_empty_statistics)
+{
+	struct pb_csv s;
+	char runs[512];
+
+	snprintf(tmp, sizeof(tmp), "/tmp/pb-analyze-XXXXXX");
+	cr_assert(mkdtemp(tmp));
+	snprintf(runs, sizeof(runs),
+		 "%se,1,w,serial,1,1,crashed,0,boom\n"
+		 "e,2,w,serial,2,1,ok,1.0,\n",
+		 runs_head);
+	write_text("runs.csv", runs);
+	write_text("experiments.csv", exps_ok);
+	analyze_ok();
+	read_csv("summary.csv", &s);
+	EQ(&s, 0, "n", "0");
+	EQ(&s, 0, "median_s", "");
+	EQ(&s, 0, "n_crashed", "1");
+	EQ(&s, 1, "speedup", ""); /* the baseline has no ok row */
+	pb_csv_free(&s);
+}
+
+Test(analyze, partial_last_row_is_ignored)
+{
+	struct pb_csv s;
+	char runs[512];
+
+	snprintf(tmp, sizeof(tmp), "/tmp/pb-analyze-XXXXXX");
+	cr_assert(mkdtemp(tmp));
+	snprintf(runs, sizeof(runs),
+		 "%se,1,w,serial,1,1,ok,1.0,\ne,1,w,serial,1,2,ok,2.",
+		 runs_head);
+	write_text("runs.csv", runs);
+	write_text("experiments.csv", exps_ok);
+	analyze_ok();
+	read_csv("summary.csv", &s);
+	EQ(&s, 0, "n", "1");
+	pb_csv_free(&s);
+}
+
+/* Sets the modification time of tmp/name to t seconds since the epoch. */
+static void set_mtime(const char *name, time_t t)
+{
+	char path[4096];
+	struct timespec ts[2] = {{t, 0}, {t, 0}};
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, name);
+	cr_assert_eq(utimensat(AT_FDCWD, path, ts, 0), 0, "%s", path);
+}
+
+Test(analyze, view_reanalyses_only_when_stale)
+{
+	struct pb_view v;
+	struct pb_err err = {{0}};
+
+	copy_case("results-basic");
+	analyze_ok();
+	/* A summary.csv newer than runs.csv is taken as it is ... */
+	write_text("summary.csv", "not,our,columns\n");
+	set_mtime("runs.csv", 1000000000);
+	set_mtime("experiments.csv", 1000000000);
+	cr_assert_eq(pb_view_load(tmp, &v, &err), PB_ERROR);
+	cr_assert(strstr(err.msg, "summary.csv: no column 'experiment'"), "%s",
+		  err.msg);
+	/* ... one older than runs.csv is made again. */
+	set_mtime("summary.csv", 999999999);
+	cr_assert_eq(pb_view_load(tmp, &v, &err), PB_OK, "%s", err.msg);
+	cr_assert_eq(v.ngroups, 3);
+	pb_view_free(&v);
+}
+
+Test(analyze, refuses_bad_experiments_fields)
+{
+	char runs[512];
+	const char *head = "experiment,workload_params,strategy_params,"
+			   "baseline_strategy,baseline_workers,"
+			   "fit_oversubscribed,cores\n";
+	char exps[512];
+
+	snprintf(runs, sizeof(runs), "%se,1,w,serial,1,1,ok,1,\n", runs_head);
+	snprintf(exps, sizeof(exps), "%se,,,serial,one,false,2\n", head);
+	analyze_fails(runs, exps,
+		      "experiments.csv:2: baseline_workers 'one'; expected "
+		      "a worker count");
+	remove_tmp();
+	snprintf(exps, sizeof(exps), "%se,,,serial,1,maybe,2\n", head);
+	analyze_fails(runs, exps,
+		      "fit_oversubscribed 'maybe'; expected "
+		      "true or false");
+	remove_tmp();
+	snprintf(exps, sizeof(exps), "%se,,,serial,1,false,-2\n", head);
+	analyze_fails(runs, exps, "cores '-2'");
+	remove_tmp();
+	analyze_fails(runs, "experiment,workload_params\ne,\n",
+		      "experiments.csv: no column 'strategy_params'");
+}

@@ -1,0 +1,363 @@
+/*
+ * test_fetch.c — the fetch workload, on 127.0.0.1 only: the embedded server
+ * under serial and pthreads (and fork/shm when they are built), `urls`
+ * pointing at an embedded server, and every failure a user meets —
+ * connection refused, HTTP 404/500, a timeout, too many redirects, a
+ * redirect to file://, a response over max_bytes, malformed URLs — each a
+ * `failed` row naming the URL and curl's words. Runs leave no descriptor
+ * and no thread behind.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "pbtest.h"
+#include "value.h"
+
+/* Threads of this process. */
+static int count_threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	int n = 0;
+
+	cr_assert_not_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n - 2;
+}
+
+static void run_ok(const char *params, const char *strategy, unsigned workers,
+		   double requests, double bytes)
+{
+	struct pb_measure m;
+
+	pbt_run("fetch", params, strategy, "", workers, &m);
+	cr_assert_eq(m.status, PB_STATUS_OK, "%s under %s x%u: %s", params,
+		     strategy, workers, m.message);
+	cr_assert_eq(pbt_metric("fetch", &m, "requests"), requests, "%s",
+		     params);
+	cr_assert_eq(pbt_metric("fetch", &m, "bytes"), bytes, "%s", params);
+	cr_assert_gt(pbt_metric("fetch", &m, "req_per_s"), 0, "%s", params);
+}
+
+/* Runs fetch and expects a failed row whose message holds every want. */
+static void run_failed(const char *params, const char *want1, const char *want2)
+{
+	struct pb_measure m;
+
+	pbt_run("fetch", params, "serial", "", 1, &m);
+	cr_assert_eq(m.status, PB_STATUS_FAILED, "%s: %s", params, m.message);
+	cr_assert(strstr(m.message, want1), "%s\nexpected: %s", m.message,
+		  want1);
+	cr_assert(!want2 || strstr(m.message, want2), "%s\nexpected: %s",
+		  m.message, want2);
+}
+
+/* Runs fetch, expects ok and at most max_connections connections. */
+static void run_reusing(const char *params, const char *strategy,
+			unsigned workers, double requests, double bytes,
+			double max_connections)
+{
+	struct pb_measure m;
+
+	run_ok(params, strategy, workers, requests, bytes);
+	pbt_run("fetch", params, strategy, "", workers, &m);
+	double c = pbt_metric("fetch", &m, "connections");
+	cr_assert(c >= 1 && c <= max_connections,
+		  "%s under %s x%u: %.0f connections, expected 1 to %.0f",
+		  params, strategy, workers, c, max_connections);
+}
+
+Test(fetch, embedded_server_serial_reuses_one_connection)
+{
+	run_reusing("requests=5; delay=1ms", "serial", 1, 5, 5 * 1024, 1);
+}
+
+Test(fetch, embedded_server_pthreads_five_workers)
+{
+	run_reusing("requests=5", "pthreads", 5, 5, 5 * 1024, 5);
+	run_reusing("requests=23; size=10000; delay=0", "pthreads", 5, 23,
+		    23 * 10000.0, 5);
+}
+
+Test(fetch, empty_and_large_bodies)
+{
+	run_ok("requests=2; size=0; delay=0", "serial", 1, 2, 0);
+	run_ok("requests=3; size=3M; delay=0", "pthreads", 2, 3, 3 * 3145728.0);
+}
+
+Test(fetch, process_strategies_when_built)
+{
+	const char *names[] = {"fork", "shm"};
+	int ran = 0;
+
+	for (size_t k = 0; k < PB_COUNT(names); k++) {
+		if (!pb_registry_find(pbt_registry(), PB_KIND_STRATEGY,
+				      names[k]))
+			continue;
+		run_ok("requests=5", names[k], 5, 5, 5 * 1024);
+		ran++;
+	}
+	if (!ran)
+		cr_skip("neither the fork nor the shm strategy is built yet");
+}
+
+Test(fetch, leaves_no_descriptor_and_no_thread)
+{
+	int fds = pbt_count_fds(), threads = count_threads();
+
+	run_ok("requests=10; delay=1ms", "pthreads", 5, 10, 10 * 1024);
+	run_failed("requests=2; delay=0; size=100k; max_bytes=1k",
+		   "larger than max_bytes", NULL);
+	cr_assert_eq(pbt_count_fds(), fds);
+	cr_assert_eq(count_threads(), threads);
+}
+
+/* ---- A server started by one setup, used through `urls` by another ----- */
+
+struct direct {
+	const struct pb_plugin *p;
+	struct pb_arena arena;
+	struct pb_args args;
+	void *state, *results;
+	size_t ntasks;
+	struct pb_metric_value m[PB_MAX_METRICS];
+	struct pb_err err;
+};
+
+static void direct_setup(struct direct *d, const char *params)
+{
+	struct pb_host host = {.size = sizeof(host), .seed = 1, .cores = 1};
+
+	memset(d, 0, sizeof(*d));
+	d->p = pbt_plugin(PB_KIND_WORKLOAD, "fetch");
+	d->args = pbt_args(d->p, params, &d->arena);
+	cr_assert_eq(d->p->workload->setup(&d->args, &host, &d->state,
+					   &d->ntasks, &d->err),
+		     PB_OK, "%s", d->err.msg);
+	d->results = calloc(d->ntasks, d->p->result_size);
+}
+
+/* The embedded server's base URL: the state begins with it (fetch.c). */
+static const char *base_url(const struct direct *d)
+{
+	const char *base = d->state;
+	cr_assert(strncmp(base, "http://127.0.0.1:", 17) == 0, "%s", base);
+	return base;
+}
+
+/* Runs every task on one worker, then reduce. */
+static int direct_run(struct direct *d)
+{
+	const struct pb_workload_hooks *h = d->p->workload;
+	void *ws = NULL;
+	int rc = h->worker_init(d->state, 0, &ws, &d->err);
+
+	for (size_t i = 0; i < d->ntasks && rc == PB_OK; i++)
+		rc = h->run_task(d->state, ws, i,
+				 (char *)d->results + i * d->p->result_size,
+				 &d->err);
+	h->worker_fini(d->state, ws);
+	for (size_t k = 0; k < d->p->nmetrics; k++)
+		d->m[k].value = NAN;
+	if (rc == PB_OK)
+		rc = h->reduce(d->state, d->results, d->ntasks, d->m, &d->err);
+	return rc;
+}
+
+static void direct_teardown(struct direct *d)
+{
+	d->p->workload->teardown(d->state);
+	free(d->results);
+	pb_arena_free(&d->arena);
+}
+
+Test(fetch, urls_pointing_at_an_embedded_server)
+{
+	struct direct srv;
+	char params[512];
+
+	direct_setup(&srv, "delay=0; size=3000");
+	const char *b = base_url(&srv);
+	snprintf(params, sizeof(params),
+		 "requests=6; urls=[%s, %schunked, %sredirect/3]", b, b, b);
+	run_reusing(params, "pthreads", 3, 6, 6 * 3000.0, 3);
+	run_reusing(params, "serial", 1, 6, 6 * 3000.0, 1);
+	direct_teardown(&srv);
+}
+
+Test(fetch, http_404_and_500_fail_the_row)
+{
+	struct direct srv;
+	char params[512], url[256];
+
+	direct_setup(&srv, "delay=0");
+	snprintf(url, sizeof(url), "%sstatus/404", base_url(&srv));
+	snprintf(params, sizeof(params), "urls=[%s]", url);
+	run_failed(params, url, "HTTP 404; expected a 2xx status");
+	snprintf(url, sizeof(url), "%sstatus/500", base_url(&srv));
+	snprintf(params, sizeof(params), "requests=1; urls=[%s]", url);
+	run_failed(params, url, "HTTP 500");
+	direct_teardown(&srv);
+}
+
+Test(fetch, redirects_are_capped_and_stay_on_http)
+{
+	struct direct srv;
+	char params[512], url[256];
+
+	direct_setup(&srv, "delay=0");
+	snprintf(url, sizeof(url), "%sredirect/5", base_url(&srv));
+	snprintf(params, sizeof(params), "requests=1; urls=[%s]", url);
+	run_ok(params, "serial", 1, 1, 1024);
+	snprintf(url, sizeof(url), "%sredirect/6", base_url(&srv));
+	snprintf(params, sizeof(params), "requests=1; urls=[%s]", url);
+	run_failed(params, url, "Maximum (5) redirects followed");
+	snprintf(url, sizeof(url), "%sredirect-to-file", base_url(&srv));
+	snprintf(params, sizeof(params), "requests=1; urls=[%s]", url);
+	run_failed(params, url,
+		   "Protocol \"file\" not supported or disabled in libcurl");
+	direct_teardown(&srv);
+}
+
+Test(fetch, response_cap_with_and_without_content_length)
+{
+	struct direct srv;
+	char params[512];
+
+	run_failed("requests=1; size=100k; max_bytes=10k; delay=0",
+		   "GET http://127.0.0.1:",
+		   "the response is larger than max_bytes (10240 bytes)");
+	/* Chunked: no Content-Length, the write callback stops it. */
+	direct_setup(&srv, "delay=0; size=100k");
+	snprintf(params, sizeof(params),
+		 "requests=1; max_bytes=10k; "
+		 "urls=[%schunked]",
+		 base_url(&srv));
+	run_failed(params, "chunked: the response is larger than max_bytes",
+		   NULL);
+	direct_teardown(&srv);
+}
+
+/* A port on 127.0.0.1 that nothing listens on (bound, then closed). */
+static unsigned closed_port(void)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	close(fd);
+	return ntohs(sa.sin_port);
+}
+
+Test(fetch, connection_refused_names_url_and_curl_text)
+{
+	char params[256], url[128];
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/page", closed_port());
+	snprintf(params, sizeof(params), "requests=2; urls=[%s]", url);
+	run_failed(params, url, "Couldn't connect to server");
+}
+
+Test(fetch, timeout_fails_the_row)
+{
+	run_failed("requests=1; delay=3s; timeout=100ms",
+		   "GET http://127.0.0.1:", "Operation timed out after ");
+}
+
+Test(fetch, malformed_urls_fail_setup)
+{
+	run_failed("urls=[ftp://127.0.0.1/file]",
+		   "setup: urls[0] 'ftp://127.0.0.1/file' is not an http:// "
+		   "or https:// URL",
+		   NULL);
+	run_failed("urls=[http://127.0.0.1/, 127.0.0.1/]",
+		   "setup: urls[1] '127.0.0.1/' is not an http:// or https:// "
+		   "URL",
+		   NULL);
+	run_failed("urls=[http://]",
+		   "setup: urls[0] 'http://' is not a valid "
+		   "URL: ",
+		   NULL);
+	run_failed(
+	    "urls=[http://bad host/]",
+	    "setup: urls[0] 'http://bad host/' is not a valid URL: ", NULL);
+}
+
+/* Results of one server's tasks, checked against another's size. */
+Test(fetch, verify_catches_a_wrong_length_and_a_lost_request)
+{
+	struct direct a, b;
+
+	direct_setup(&a, "requests=3; delay=0; size=1000");
+	direct_setup(&b, "requests=3; delay=0; size=2000");
+	cr_assert_eq(direct_run(&a), PB_OK, "%s", a.err.msg);
+	const struct pb_workload_hooks *h = a.p->workload;
+	cr_assert_eq(h->verify(a.state, a.results, a.ntasks, a.m, &a.err),
+		     PB_OK, "%s", a.err.msg);
+	cr_assert_eq(h->verify(b.state, a.results, a.ntasks, a.m, &b.err),
+		     PB_ERROR);
+	cr_assert(strstr(b.err.msg, "request 0 (GET http://127.0.0.1:"), "%s",
+		  b.err.msg);
+	cr_assert(strstr(b.err.msg, "got 1000 bytes; expected 2000"), "%s",
+		  b.err.msg);
+	a.m[0].value = 2; /* metric `requests` */
+	cr_assert_eq(h->verify(a.state, a.results, a.ntasks, a.m, &a.err),
+		     PB_ERROR);
+	cr_assert(strstr(a.err.msg, "2 requests completed; expected 3"), "%s",
+		  a.err.msg);
+	direct_teardown(&b);
+	direct_teardown(&a);
+}
+
+Test(fetch, table_refuses_bad_counts)
+{
+	const struct pb_plugin *p = pbt_plugin(PB_KIND_WORKLOAD, "fetch");
+	struct pb_arena arena = {0};
+	struct pb_value v;
+	struct pb_err why = {{0}};
+	const char *bad[][2] = {{"requests", "0"},
+				{"requests", "-5"},
+				{"max_bytes", "0"},
+				{"timeout", "0"},
+				{"delay", "-1s"}};
+
+	for (size_t k = 0; k < PB_COUNT(bad); k++)
+		for (size_t j = 0; j < p->nparams; j++)
+			if (strcmp(p->params[j].name, bad[k][0]) == 0)
+				cr_assert_eq(pb_value_parse(&p->params[j],
+							    bad[k][1], &arena,
+							    &v, &why),
+					     PB_ERROR, "%s=%s accepted",
+					     bad[k][0], bad[k][1]);
+	pb_arena_free(&arena);
+}
+
+Test(fetch, setup_refuses_zero_requests)
+{
+	const struct pb_plugin *p = pbt_plugin(PB_KIND_WORKLOAD, "fetch");
+	struct pb_host host = {.size = sizeof(host)};
+	struct pb_arena arena = {0};
+	struct pb_args args = pbt_args(p, "", &arena);
+	struct pb_err err = {{0}};
+	void *state = NULL;
+	size_t n = 0;
+
+	((struct pb_value *)pb_arg(&args, "requests"))->u.i = 0;
+	cr_assert_eq(p->workload->setup(&args, &host, &state, &n, &err),
+		     PB_ERROR);
+	cr_assert(strstr(err.msg, "requests is 0; expected at least 1"), "%s",
+		  err.msg);
+	pb_arena_free(&arena);
+}

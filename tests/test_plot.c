@@ -1,0 +1,370 @@
+/*
+ * test_plot.c — charts from a hand-made results folder (tests/data,
+ * copied to a temporary folder first): PNG and SVG files that gnuplot
+ * really made, scripts that re-render from their own folder, quoting of
+ * odd names, and the errors: no gnuplot, a bad template, gnuplot failing.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "plot.h"
+
+static char tmp[256];
+
+/* A folder of the repository, from its root or relative to this file. */
+static const char *repo_dir(const char *name)
+{
+	static char dir[4096];
+	const char *slash = strrchr(__FILE__, '/');
+
+	snprintf(dir, sizeof(dir), "%s", name);
+	if (access(dir, R_OK) == 0)
+		return dir;
+	snprintf(dir, sizeof(dir), "%.*s/../%s",
+		 slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".",
+		 name);
+	return dir;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	ssize_t n;
+	int in = open(from, O_RDONLY), out;
+
+	cr_assert(in >= 0, "open %s", from);
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert(out >= 0, "create %s", to);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		cr_assert_eq(write(out, buf, (size_t)n), n);
+	close(in);
+	close(out);
+}
+
+static void copy_dir(const char *src, const char *dst)
+{
+	char a[8192], b[8192];
+	struct dirent *e;
+	DIR *d = opendir(src);
+
+	cr_assert(d, "no folder %s", src);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(a, sizeof(a), "%s/%s", src, e->d_name);
+		snprintf(b, sizeof(b), "%s/%s", dst, e->d_name);
+		copy_file(a, b);
+	}
+	closedir(d);
+}
+
+static void new_tmp(void)
+{
+	snprintf(tmp, sizeof(tmp), "/tmp/pb-plot-XXXXXX");
+	cr_assert(mkdtemp(tmp));
+}
+
+static void copy_case(const char *name)
+{
+	char src[4096];
+
+	new_tmp();
+	snprintf(src, sizeof(src), "%s/%s", repo_dir("tests/data"), name);
+	copy_dir(src, tmp);
+}
+
+/* Removes path and, for a folder, everything in it (no symlinks here). */
+static void remove_tree(const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	char sub[8192];
+	DIR *d;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
+		while ((e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+			remove_tree(sub);
+		}
+		closedir(d);
+		rmdir(path);
+		return;
+	}
+	unlink(path);
+}
+
+static void remove_tmp(void)
+{
+	if (tmp[0])
+		remove_tree(tmp);
+	tmp[0] = '\0';
+}
+
+static void need_gnuplot(void)
+{
+	if (!pb_plot_available())
+		cr_skip_test("gnuplot is not installed");
+}
+
+static off_t file_size(const char *fmt, const char *name)
+{
+	char path[8192];
+	struct stat st;
+
+	snprintf(path, sizeof(path), fmt, tmp, name);
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+static bool file_starts(const char *path, const void *magic, size_t n)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY);
+	bool ok = fd >= 0 && read(fd, buf, n) == (ssize_t)n &&
+		  memcmp(buf, magic, n) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+static bool file_has(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char buf[1 << 16];
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
+static void plot_ok(void)
+{
+	struct pb_err err = {{0}};
+	cr_assert_eq(pb_plot_dir(tmp, repo_dir("plots"), &err), PB_OK, "%s",
+		     err.msg);
+}
+
+TestSuite(plot, .fini = remove_tmp);
+
+Test(plot, png_and_svg_for_every_chart)
+{
+	static const char *const made[] = {
+	    "speedup-scaling-1",   "time-scaling-1",	"efficiency-scaling-1",
+	    "time-scaling-2",	   "speedup-oversub-1", "time-oversub-1",
+	    "efficiency-oversub-1"};
+	char path[8192];
+
+	need_gnuplot();
+	copy_case("results-basic");
+	plot_ok();
+	for (size_t k = 0; k < PB_COUNT(made); k++) {
+		snprintf(path, sizeof(path), "%s/charts/%s.png", tmp, made[k]);
+		cr_assert(file_starts(path, "\x89PNG\r\n\x1a\n", 8),
+			  "%s is not a PNG", path);
+		cr_assert_gt(file_size("%s/charts/%s.png", made[k]), 5000);
+		snprintf(path, sizeof(path), "%s/charts/%s.svg", tmp, made[k]);
+		cr_assert(file_has(path, "<svg"), "%s is not an SVG", path);
+		cr_assert_gt(file_size("%s/charts/%s.gp", made[k]), 0);
+		cr_assert_gt(file_size("%s/charts/%s.dat", made[k]), 0);
+	}
+	/* scaling-2 has no baseline: no speed-up or efficiency chart. */
+	cr_assert_eq(file_size("%s/charts/%s.gp", "speedup-scaling-2"), -1);
+	cr_assert_eq(file_size("%s/charts/%s.png", "efficiency-scaling-2"), -1);
+	/* Plotting analysed runs.csv first; gnuplot fitted nothing. */
+	cr_assert_gt(file_size("%s/%s", "summary.csv"), 0);
+	cr_assert_gt(file_size("%s/%s", "fits.csv"), 0);
+	cr_assert_eq(file_size("%s/%s", "fit.log"), -1);
+	cr_assert_eq(file_size("%s/charts/%s", "fit.log"), -1);
+	cr_assert_geq(file_size("%s/charts/%s", "gnuplot.log"), 0);
+}
+
+Test(plot, scripts_carry_the_fit_and_the_oversubscription)
+{
+	char path[8192];
+
+	need_gnuplot();
+	copy_case("results-basic");
+	plot_ok();
+	snprintf(path, sizeof(path), "%s/charts/speedup-scaling-1.gp", tmp);
+	cr_assert(file_has(path, "set logscale x 2"));
+	cr_assert(file_has(path, "set xtics (1, 2, 4)"));
+	cr_assert(file_has(path, "'speedup-scaling-1.dat' index 1"));
+	cr_assert(file_has(path, "Tb/(a1 + b1/x) with lines"));
+	cr_assert(file_has(path, "x with lines"));
+	cr_assert(file_has(path, "more workers than cores (2)"));
+	cr_assert(file_has(path, "pthreads (schedule=static): s = 0.20"));
+	cr_assert_not(file_has(path, "@"), "a placeholder was left");
+	snprintf(path, sizeof(path), "%s/charts/speedup-scaling-1.dat", tmp);
+	cr_assert(file_has(path, "4 2.5 2.39024 2.61538 1\n"));
+}
+
+/* Runs gnuplot on script inside dir, as a user would; its exit status. */
+static int gnuplot_in(const char *dir, const char *script)
+{
+	int status;
+	pid_t pid = fork();
+
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (chdir(dir) != 0)
+			_exit(126);
+		dup2(null, 1);
+		dup2(null, 2);
+		execlp("gnuplot", "gnuplot", script, (char *)NULL);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+Test(plot, scripts_rerender_from_their_folder)
+{
+	char charts[4096], png[8192];
+
+	need_gnuplot();
+	copy_case("results-basic");
+	plot_ok();
+	snprintf(charts, sizeof(charts), "%s/charts", tmp);
+	snprintf(png, sizeof(png), "%s/time-oversub-1.png", charts);
+	cr_assert_eq(unlink(png), 0);
+	cr_assert_eq(gnuplot_in(charts, "time-oversub-1.gp"), 0);
+	cr_assert_gt(file_size("%s/charts/%s", "time-oversub-1.png"), 5000);
+}
+
+Test(plot, odd_names_are_quoted)
+{
+	char path[8192];
+	FILE *f;
+
+	need_gnuplot();
+	new_tmp();
+	snprintf(path, sizeof(path), "%s/runs.csv", tmp);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fputs("experiment,cell,workload,strategy,workers,repetition,status,"
+	      "wall_s,param_label,message\n"
+	      "it's odd,1,w,serial,1,1,ok,1.0,\"it's, \"\"odd\"\"\",\n"
+	      "it's odd,2,w,serial,2,1,ok,1.0,\"it's, \"\"odd\"\"\",\n"
+	      "it's odd,3,w,threads,2,1,ok,0.5,\"it's, \"\"odd\"\"\",\n"
+	      "it's odd,4,w,serial,1,1,ok,1.0,plain,\n",
+	      f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/experiments.csv", tmp);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fputs("experiment,workload,workload_params,strategy_params,"
+	      "baseline_strategy,baseline_workers,fit_oversubscribed,cores\n"
+	      "it's odd,w,label,,serial,1,false,2\n",
+	      f);
+	fclose(f);
+	plot_ok();
+	cr_assert_gt(file_size("%s/charts/%s", "speedup-it_s_odd-1.png"), 5000);
+	snprintf(path, sizeof(path), "%s/charts/speedup-it_s_odd-1.gp", tmp);
+	cr_assert(file_has(path, "'it''s odd (label=it''s, \"odd\"): "
+				 "speed-up'"));
+}
+
+Test(plot, without_gnuplot_says_how_to_install_it)
+{
+	struct pb_err err = {{0}};
+
+	copy_case("results-basic");
+	setenv("PATH", "/nonexistent-for-this-test", 1);
+	cr_assert_not(pb_plot_available());
+	cr_assert_eq(pb_plot_dir(tmp, repo_dir("plots"), &err), PB_ERROR);
+	cr_assert(strstr(err.msg, "gnuplot is not installed"), "%s", err.msg);
+	cr_assert(strstr(err.msg, "apt-get install gnuplot-nox"), "%s",
+		  err.msg);
+	cr_assert(strstr(err.msg, "scripts/install-deps.sh"), "%s", err.msg);
+	/* The CSVs, scripts and data are there; the images are not. */
+	cr_assert_gt(file_size("%s/%s", "summary.csv"), 0);
+	cr_assert_gt(file_size("%s/charts/%s", "speedup-scaling-1.gp"), 0);
+	cr_assert_gt(file_size("%s/charts/%s", "speedup-scaling-1.dat"), 0);
+	cr_assert_eq(file_size("%s/charts/%s", "speedup-scaling-1.png"), -1);
+}
+
+/* A copy of plots/ in tmp/tpl whose speedup.gp gets extra text. */
+static const char *bad_templates(const char *extra)
+{
+	static char dir[4096];
+	char path[8192];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/tpl", tmp);
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	copy_dir(repo_dir("plots"), dir);
+	snprintf(path, sizeof(path), "%s/speedup.gp", dir);
+	f = fopen(path, "a");
+	cr_assert(f);
+	fputs(extra, f);
+	fclose(f);
+	return dir;
+}
+
+Test(plot, unknown_placeholder_is_an_error)
+{
+	struct pb_err err = {{0}};
+
+	copy_case("results-basic");
+	const char *tpl = bad_templates("set label '@BOGUS@'\n");
+	cr_assert_eq(pb_plot_dir(tmp, tpl, &err), PB_ERROR);
+	cr_assert(strstr(err.msg, "speedup.gp: unknown placeholder @BOGUS@"),
+		  "%s", err.msg);
+}
+
+Test(plot, missing_templates_are_named)
+{
+	struct pb_err err = {{0}};
+
+	copy_case("results-basic");
+	cr_assert_eq(pb_plot_dir(tmp, "/nonexistent/plots", &err), PB_ERROR);
+	cr_assert(strstr(err.msg, "/nonexistent/plots/speedup.gp"), "%s",
+		  err.msg);
+	cr_assert(strstr(err.msg, "chart template"), "%s", err.msg);
+}
+
+Test(plot, gnuplot_failure_is_reported_with_its_words)
+{
+	struct pb_err err = {{0}};
+
+	need_gnuplot();
+	copy_case("results-basic");
+	const char *tpl = bad_templates("set no_such_option_at_all\n");
+	cr_assert_eq(pb_plot_dir(tmp, tpl, &err), PB_ERROR);
+	cr_assert(strstr(err.msg, "speedup-scaling-1.gp: gnuplot failed "
+				  "(exit 1)"),
+		  "%s", err.msg);
+	cr_assert(strstr(err.msg, "no_such_option_at_all"), "%s", err.msg);
+}
+
+Test(plot, bad_results_folder_fails_before_plotting)
+{
+	struct pb_err err = {{0}};
+
+	new_tmp();
+	cr_assert_eq(pb_plot_dir(tmp, repo_dir("plots"), &err), PB_ERROR);
+	cr_assert(strstr(err.msg, "runs.csv: cannot open"), "%s", err.msg);
+	cr_assert_eq(file_size("%s/%s", "charts"), -1);
+}
+
+Test(plot, chart_names_are_safe_file_names)
+{
+	char name[64];
+
+	pb_chart_name("speedup", "a b/c'd-1", name, sizeof(name));
+	cr_assert_str_eq(name, "speedup-a_b_c_d-1");
+	pb_chart_name("time", "ok_name.v2-3", name, sizeof(name));
+	cr_assert_str_eq(name, "time-ok_name.v2-3");
+}
