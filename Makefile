@@ -93,6 +93,9 @@ $(BUILD)/parabench: $(MAIN_OBJ) $(CORE_LIB)
 pkgs_of = $(if $(wildcard $(1:.c=.pkgs)),$(shell pkg-config --cflags --libs $$(cat $(1:.c=.pkgs))))
 plugin_src = $(firstword $(wildcard plugins/workloads/$(1).c plugins/strategies/$(1).c))
 
+# Keep the test support objects: make would delete them as intermediates.
+.SECONDARY: $(TEST_SUPPORT_OBJ)
+
 .SECONDEXPANSION:
 $(BUILD)/plugins/%.so: $$(call plugin_src,%) include/parabench/plugin.h
 	@mkdir -p $(@D)
