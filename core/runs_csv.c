@@ -141,6 +141,13 @@ static void param_fields(const struct pb_runs_csv *w,
 	}
 }
 
+static const char *number(double x)
+{
+	static char buf[64];
+	pb_format_double(x, buf, sizeof(buf));
+	return buf;
+}
+
 static void metric_fields(const struct pb_runs_csv *w,
 			  const struct pb_cell_spec *s,
 			  const struct pb_measure *m, struct pb_buf *b)
@@ -156,7 +163,7 @@ static void metric_fields(const struct pb_runs_csv *w,
 			if (v->text[0])
 				pb_buf_csv_field(b, v->text);
 			else if (!isnan(v->value))
-				pb_buf_printf(b, "%.17g", v->value);
+				pb_buf_printf(b, "%s", number(v->value));
 		}
 	}
 }

@@ -396,6 +396,20 @@ int pb_value_default(const struct pb_param *p, struct pb_arena *arena,
 	return pb_value_from_items(p, items, n, arena, out, why);
 }
 
+int pb_format_double(double x, char *buf, size_t len)
+{
+	char tmp[64];
+	int n = 0;
+
+	for (int digits = 15; digits <= 17; digits++) {
+		n = snprintf(tmp, sizeof(tmp), "%.*g", digits, x);
+		if (strtod(tmp, NULL) == x || isnan(x))
+			break;
+	}
+	snprintf(buf, len, "%s", tmp);
+	return n;
+}
+
 /* snprintf at offset *used of buf, tolerating truncation. */
 __attribute__((format(printf, 4, 5))) static void append(char *buf, size_t len,
 							 size_t *used,
@@ -423,9 +437,12 @@ int pb_value_format(const struct pb_value *v, char *buf, size_t len)
 		append(buf, len, &used, "%lld", (long long)v->u.i);
 		break;
 	case PB_FLOAT:
-	case PB_DURATION:
-		append(buf, len, &used, "%.17g", v->u.f);
+	case PB_DURATION: {
+		char num[64];
+		pb_format_double(v->u.f, num, sizeof(num));
+		append(buf, len, &used, "%s", num);
 		break;
+	}
 	case PB_BOOL:
 		append(buf, len, &used, "%s", v->u.b ? "true" : "false");
 		break;

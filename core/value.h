@@ -53,10 +53,17 @@ int pb_value_default(const struct pb_param *p, struct pb_arena *arena,
 
 /*
  * Writes v as text for CSV and JSON: integers and sizes in full, floats and
- * durations with %.17g (seconds), booleans as true/false, lists joined by
- * ';'. Returns the length it needed, like snprintf.
+ * durations (seconds) by pb_format_double, booleans as true/false, lists
+ * joined by ';'. Returns the length it needed, like snprintf.
  */
 int pb_value_format(const struct pb_value *v, char *buf, size_t len);
+
+/*
+ * Writes x with the fewest significant digits (up to 17) that read back as
+ * exactly x: 0.2, not 0.20000000000000001. Returns the length, like
+ * snprintf.
+ */
+int pb_format_double(double x, char *buf, size_t len);
 
 /* True when a and b hold the same value. */
 bool pb_value_equal(const struct pb_value *a, const struct pb_value *b);

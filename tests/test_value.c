@@ -482,7 +482,7 @@ Test(value, format)
 	cr_assert_str_eq(fmt(&(struct pb_value){PB_SIZE, {.i = 1 << 30}}),
 			 "1073741824");
 	cr_assert_str_eq(fmt(&(struct pb_value){PB_FLOAT, {.f = 0.1}}),
-			 "0.10000000000000001");
+			 "0.1");
 	cr_assert_str_eq(fmt(&(struct pb_value){PB_DURATION, {.f = 120}}),
 			 "120");
 	cr_assert_str_eq(fmt(&(struct pb_value){PB_BOOL, {.b = true}}), "true");
@@ -557,4 +557,19 @@ Test(value, equal)
 	pb_value_from_items(&p_words, w1, 2, &a, &y, &why);
 	cr_assert(pb_value_equal(&x, &y));
 	pb_arena_free(&a);
+}
+
+Test(value, doubles_print_shortest_exact)
+{
+	char buf[64];
+	double xs[] = {0.2, 1.0 / 3, 3.141592653589793, 1e-300, 2.5e9, 0};
+
+	pb_format_double(0.2, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "0.2");
+	pb_format_double(2.5e9, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "2500000000");
+	for (size_t k = 0; k < sizeof(xs) / sizeof(xs[0]); k++) {
+		pb_format_double(xs[k], buf, sizeof(buf));
+		cr_assert_eq(strtod(buf, NULL), xs[k], "%s", buf);
+	}
 }
