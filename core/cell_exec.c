@@ -47,6 +47,7 @@ struct supervisor {
 	unsigned current; /* repetition in progress; 0 = a warm-up */
 	double deadline;  /* CLOCK_MONOTONIC seconds; 0 = none */
 	bool asked_to_stop;
+	bool killed_to_stop; /* killed for a second interrupt: no rows */
 	char *owned[MAX_OWNED];
 	size_t nowned;
 };
@@ -349,6 +350,7 @@ static void forward_interrupt(struct supervisor *s)
 {
 	if (pb_interrupted >= 2) {
 		kill_group(s);
+		s->killed_to_stop = true;
 	} else if (pb_interrupted == 1 && !s->asked_to_stop) {
 		kill(s->pid, SIGUSR1);
 		s->asked_to_stop = true;
@@ -390,8 +392,9 @@ static int supervise(struct supervisor *s, struct pb_err *err)
 			 s->job->timeout_s);
 		if (rc == PB_OK)
 			rc = settle(s, PB_STATUS_TIMEOUT, what, err);
-	} else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) ||
-		   (s->next < s->job->nreps && !pb_interrupted)) {
+	} else if (!s->killed_to_stop &&
+		   (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) ||
+		    (s->next < s->job->nreps && !pb_interrupted))) {
 		describe_death(status, what, sizeof(what));
 		if (rc == PB_OK)
 			rc = settle(s, PB_STATUS_CRASHED, what, err);

@@ -244,3 +244,41 @@ Test(cell_exec, interruption_in_process_too)
 	exec(&r, 8, 0, 0, false);
 	cr_assert_eq(r.n, 2);
 }
+
+/* Every misbehaving plugin, under every strategy, through isolation. */
+Test(cell_exec, misbehaviour_under_every_strategy, .timeout = 60)
+{
+	static const char *strategies[] = {"serial", "pthreads", "fork", "shm"};
+	static const struct {
+		const char *workload, *params;
+		enum pb_status status;
+		const char *says;
+	} cases[] = {
+	    {"crash", "tasks=4; crash_task=1", PB_STATUS_CRASHED, "SIGSEGV"},
+	    {"exits", "tasks=4; exit_task=1", PB_STATUS_CRASHED, "status 3"},
+	    {"hang", "tasks=4; hang_task=1", PB_STATUS_TIMEOUT,
+	     "timeout of 0.2s"},
+	    {"failing", "tasks=8; fail_task=5", PB_STATUS_FAILED,
+	     "task 5 failed on purpose"},
+	    {"wrong", "", PB_STATUS_WRONG, "verify: "},
+	};
+	int fds = pbt_count_fds();
+
+	for (size_t s = 0; s < PB_COUNT(strategies); s++)
+		for (size_t c = 0; c < PB_COUNT(cases); c++) {
+			struct rows r = {0};
+			make_cell(cases[c].workload, cases[c].params,
+				  strategies[s], 2);
+			exec(&r, 2, 0, 0.2, true);
+			cr_assert_eq(r.n, 2, "%s/%s", cases[c].workload,
+				     strategies[s]);
+			cr_assert_eq(r.m[0].status, cases[c].status,
+				     "%s/%s: %s", cases[c].workload,
+				     strategies[s], r.m[0].message);
+			cr_assert(strstr(r.m[0].message, cases[c].says),
+				  "%s/%s: %s", cases[c].workload, strategies[s],
+				  r.m[0].message);
+			no_children_left();
+		}
+	cr_assert_eq(pbt_count_fds(), fds, "no descriptor leaked");
+}

@@ -425,6 +425,59 @@ Test(e2e, interrupt_keeps_rows_and_resume_completes)
 	pbt_proc_free(&p);
 }
 
+Test(e2e, a_second_interrupt_stops_at_once)
+{
+	struct pb_csv t;
+	int status;
+	char plugins[4096];
+
+	/* The cell hangs for 60 s: only the second signal can end it soon. */
+	snprintf(plugins, sizeof(plugins), "%s/test-plugins", pbt_build());
+	pbt_write("h.yaml", "name: h\nworkload: pi\n"
+			    "params: {samples: 1e4, tasks: 1}\n"
+			    "strategies: [serial]\nrepetitions: 1\nwarmup: 0\n"
+			    "experiments:\n  - name: quick\n"
+			    "  - name: stuck\n    workload: hang\n"
+			    "    params: {tasks: 2, hang_task: 0}\n"
+			    "    timeout: 60s\n");
+	pid_t pid = start_run((const char *[]){"run", "h.yaml", "--out", "res",
+					       "--no-report", "--plugin-dir",
+					       plugins, NULL});
+	wait_lines("res/runs.csv", 2);
+	usleep(200000);
+	kill(pid, SIGINT);
+	usleep(100000);
+	kill(pid, SIGINT);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %#x",
+		  status);
+	read_csv("res/runs.csv", &t);
+	cr_assert_eq(t.nrows, 1, "the quick row is kept, the stuck one not");
+	cr_assert_str_eq(pb_csv_get(&t, 0, "status"), "ok");
+	pb_csv_free(&t);
+}
+
+Test(e2e, a_closed_stdout_is_no_crash)
+{
+	int fds[2], status;
+	char prog[4096];
+
+	snprintf(prog, sizeof(prog), "%s/parabench", pbt_build());
+	cr_assert_eq(pipe(fds), 0);
+	close(fds[0]); /* nobody reads: writes get EPIPE (or SIGPIPE) */
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		freopen("/dev/null", "w", stderr);
+		execl(prog, prog, "list", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status), "killed by signal %d", WTERMSIG(status));
+	cr_assert_eq(WEXITSTATUS(status), 1, "an output error, said so");
+}
+
 Test(e2e, resume_refuses_a_changed_experiment_file)
 {
 	struct pbt_proc p;
