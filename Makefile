@@ -4,6 +4,7 @@
 #   make test       the Criterion suite (installs missing packages first)
 #   make run        run experiments/demo.yaml and say where the results went
 #   make bench      benchmarks, each figure beside a reference from the same run
+#   make install    into $(DESTDIR)$(PREFIX) (default /usr/local)
 #   make format     clang-format every C file
 #
 # SANITIZE=address,undefined or SANITIZE=thread builds into build/san-<name>/.
@@ -71,7 +72,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps test run bench fuzz format clean check-format
+.PHONY: all deps test run bench fuzz format clean check-format install
 all: $(BUILD)/parabench $(PLUGINS)
 
 deps:
@@ -157,6 +158,18 @@ fuzz: deps
 	cd $(BUILD)/fuzz && PB_BUILD=$(abspath $(BUILD)) ./fuzz_experiment \
 		-max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 corpus
+
+# Installs the binary, the plugins beside it in lib/parabench/plugins (where
+# the registry looks), the chart templates and the plugin header.
+PREFIX ?= /usr/local
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/parabench/plugins \
+		$(DESTDIR)$(PREFIX)/share/parabench/plots \
+		$(DESTDIR)$(PREFIX)/include/parabench
+	install -m 755 $(BUILD)/parabench $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/parabench/plugins/
+	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/parabench/plots/
+	install -m 644 include/parabench/plugin.h $(DESTDIR)$(PREFIX)/include/parabench/
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
