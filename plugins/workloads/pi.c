@@ -495,7 +495,7 @@ static const struct pb_workload_hooks hooks = {
 
 PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
     PB_PLUGIN_HEADER(PB_KIND_WORKLOAD, "pi",
-		     "Monte Carlo estimate of pi (CPU-bound)", "1.0"),
+		     "Monte Carlo estimate of pi (CPU-bound)", "1.1"),
     .params = params,
     .nparams = PB_COUNT(params),
     .metrics = metrics,
