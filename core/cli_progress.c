@@ -42,6 +42,17 @@ static void human(double s, char *buf, size_t len)
 		snprintf(buf, len, "%.1fs", s);
 }
 
+/* "512 us", "3.34 ms", "1.25 s": a time a person reads at a glance. */
+static void seconds(double s, char *buf, size_t len)
+{
+	if (s < 1e-3)
+		snprintf(buf, len, "%.0f us", s * 1e6);
+	else if (s < 1)
+		snprintf(buf, len, "%.3g ms", s * 1e3);
+	else
+		snprintf(buf, len, "%.3g s", s);
+}
+
 static void describe_cell(const struct pb_run_event *ev, char *buf, size_t len)
 {
 	const struct pb_cell_spec *s = &ev->cell->spec;
@@ -83,8 +94,11 @@ static void cell_line(struct cli_progress *p, const struct pb_run_event *ev)
 		p->cell_ok, p->cell_ok ? off : "");
 	if (p->cell_bad)
 		fprintf(p->out, ", %s%zu not ok%s", red, p->cell_bad, off);
-	if (p->cell_ok)
-		fprintf(p->out, ", mean %.6gs", p->cell_wall / p->cell_ok);
+	if (p->cell_ok) {
+		char mean[32];
+		seconds(p->cell_wall / p->cell_ok, mean, sizeof(mean));
+		fprintf(p->out, ", mean %s", mean);
+	}
 	fprintf(p->out, "\n");
 }
 
