@@ -15,111 +15,15 @@
  * the binomial coverage, independently of the C code.
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <fcntl.h>
-#include <math.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "analyze.h"
 #include "csv_read.h"
+#include "pbt_files.h"
 
-static char tmp[256];
-
-/* The folder of test data, from the repository root or beside this file. */
-static const char *data_dir(void)
-{
-	static char dir[4096];
-	const char *src = __FILE__;
-	const char *slash = strrchr(src, '/');
-
-	if (access("tests/data", R_OK) == 0)
-		return "tests/data";
-	snprintf(dir, sizeof(dir), "%.*s/data", slash ? (int)(slash - src) : 1,
-		 slash ? src : ".");
-	return dir;
-}
-
-static void copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	ssize_t n;
-	int in = open(from, O_RDONLY), out;
-
-	cr_assert(in >= 0, "open %s", from);
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	cr_assert(out >= 0, "create %s", to);
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		cr_assert_eq(write(out, buf, (size_t)n), n);
-	close(in);
-	close(out);
-}
-
-/* Copies tests/data/<name> into a new temporary folder, kept in tmp. */
-static void copy_case(const char *name)
-{
-	char src[4096], a[8192], b[8192];
-	struct dirent *e;
-	DIR *d;
-
-	snprintf(tmp, sizeof(tmp), "/tmp/pb-analyze-XXXXXX");
-	cr_assert(mkdtemp(tmp));
-	snprintf(src, sizeof(src), "%s/%s", data_dir(), name);
-	d = opendir(src);
-	cr_assert(d, "no test data folder %s", src);
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(a, sizeof(a), "%s/%s", src, e->d_name);
-		snprintf(b, sizeof(b), "%s/%s", tmp, e->d_name);
-		copy_file(a, b);
-	}
-	closedir(d);
-}
-
-/* Removes path and, for a folder, everything in it (no symlinks here). */
-static void remove_tree(const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	char sub[8192];
-	DIR *d;
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
-		while ((e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-			remove_tree(sub);
-		}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
-
-static void remove_tmp(void)
-{
-	if (tmp[0])
-		remove_tree(tmp);
-	tmp[0] = '\0';
-}
-
-static void write_text(const char *name, const char *text)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tmp, name);
-	f = fopen(path, "w");
-	cr_assert(f);
-	fputs(text, f);
-	fclose(f);
-}
+static const char *tmp; /* the scratch folder */
 
 static void read_csv(const char *name, struct pb_csv *csv)
 {
@@ -161,15 +65,21 @@ static void analyze_ok(void)
 	cr_assert_eq(pb_analyze_dir(tmp, &err), PB_OK, "%s", err.msg);
 }
 
-TestSuite(analyze, .fini = remove_tmp);
+/* name (summary.csv, fits.csv) of a scratch copy of results-basic. */
+static void analyze_basic(const char *name, struct pb_csv *csv)
+{
+	tmp = pbt_scratch_data("results-basic");
+	analyze_ok();
+	read_csv(name, csv);
+}
+
+TestSuite(analyze, .fini = pbt_scratch_remove);
 
 Test(analyze, summary_statistics_of_a_cell)
 {
 	struct pb_csv s;
 
-	copy_case("results-basic");
-	analyze_ok();
-	read_csv("summary.csv", &s);
+	analyze_basic("summary.csv", &s);
 	cr_assert_eq(s.nrows, 15);
 	size_t r = cell_row(&s, "1");
 	EQ(&s, r, "experiment", "scaling");
@@ -201,9 +111,7 @@ Test(analyze, outliers_interval_and_small_samples)
 {
 	struct pb_csv s;
 
-	copy_case("results-basic");
-	analyze_ok();
-	read_csv("summary.csv", &s);
+	analyze_basic("summary.csv", &s);
 	size_t r = cell_row(&s, "4");
 	EQ(&s, r, "series", "pthreads (schedule=static)");
 	EQ(&s, r, "n", "10");
@@ -230,9 +138,7 @@ Test(analyze, speedup_efficiency_karp_flatt)
 {
 	struct pb_csv s;
 
-	copy_case("results-basic");
-	analyze_ok();
-	read_csv("summary.csv", &s);
+	analyze_basic("summary.csv", &s);
 	size_t r = cell_row(&s, "5");
 	/* 1.00 / 0.60; 0.98 / 0.61; 1.02 / 0.59 (by hand) */
 	cr_assert_float_eq(NUM(&s, r, "speedup"), 1.0 / 0.6, 1e-5);
@@ -252,9 +158,7 @@ Test(analyze, status_counts_exclude_rows)
 {
 	struct pb_csv s;
 
-	copy_case("results-basic");
-	analyze_ok();
-	read_csv("summary.csv", &s);
+	analyze_basic("summary.csv", &s);
 	size_t r = cell_row(&s, "3");
 	EQ(&s, r, "n", "3");
 	EQ(&s, r, "n_failed", "1");
@@ -273,9 +177,7 @@ Test(analyze, group_without_baseline_has_no_speedup)
 {
 	struct pb_csv s;
 
-	copy_case("results-basic");
-	analyze_ok();
-	read_csv("summary.csv", &s);
+	analyze_basic("summary.csv", &s);
 	size_t r = cell_row(&s, "10");
 	EQ(&s, r, "group", "scaling-2");
 	EQ(&s, r, "series", "pthreads");
@@ -290,9 +192,7 @@ Test(analyze, fits_exact_excluded_and_least_squares)
 {
 	struct pb_csv f;
 
-	copy_case("results-basic");
-	analyze_ok();
-	read_csv("fits.csv", &f);
+	analyze_basic("fits.csv", &f);
 	cr_assert_eq(f.nrows, 5);
 	/* static: 1.00 at 1, 0.60 at 2 -> a 0.2, b 0.8; 4 > 2 cores out */
 	size_t r = fit_row(&f, "pthreads (schedule=static)", "scaling-1");
@@ -329,7 +229,7 @@ Test(analyze, view_groups_series_and_baselines)
 	struct pb_view v;
 	struct pb_err err = {{0}};
 
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	/* No summary.csv yet: the view runs the analysis itself. */
 	cr_assert_eq(pb_view_load(tmp, &v, &err), PB_OK, "%s", err.msg);
 	cr_assert_eq(v.ngroups, 3);
@@ -356,7 +256,7 @@ Test(analyze, same_result_twice)
 {
 	struct pb_csv a, b;
 
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	analyze_ok();
 	read_csv("summary.csv", &a);
 	analyze_ok();
@@ -382,11 +282,10 @@ static void analyze_fails(const char *runs, const char *exps, const char *want)
 	struct pb_err err = {{0}};
 	char path[4096];
 
-	snprintf(tmp, sizeof(tmp), "/tmp/pb-analyze-XXXXXX");
-	cr_assert(mkdtemp(tmp));
-	write_text("runs.csv", runs);
+	tmp = pbt_scratch_new();
+	pbt_write_in(tmp, "runs.csv", runs);
 	if (exps)
-		write_text("experiments.csv", exps);
+		pbt_write_in(tmp, "experiments.csv", exps);
 	cr_assert_eq(pb_analyze_dir(tmp, &err), PB_ERROR);
 	cr_assert(strstr(err.msg, want), "got: %s", err.msg);
 	snprintf(path, sizeof(path), "%s/summary.csv", tmp);
@@ -462,14 +361,13 @@ Test(analyze, all_rows_failed_gives_empty_statistics)
 	struct pb_csv s;
 	char runs[512];
 
-	snprintf(tmp, sizeof(tmp), "/tmp/pb-analyze-XXXXXX");
-	cr_assert(mkdtemp(tmp));
+	tmp = pbt_scratch_new();
 	snprintf(runs, sizeof(runs),
 		 "%se,1,w,serial,1,1,crashed,0,boom\n"
 		 "e,2,w,serial,2,1,ok,1.0,\n",
 		 runs_head);
-	write_text("runs.csv", runs);
-	write_text("experiments.csv", exps_ok);
+	pbt_write_in(tmp, "runs.csv", runs);
+	pbt_write_in(tmp, "experiments.csv", exps_ok);
 	analyze_ok();
 	read_csv("summary.csv", &s);
 	EQ(&s, 0, "n", "0");
@@ -484,13 +382,12 @@ Test(analyze, partial_last_row_is_ignored)
 	struct pb_csv s;
 	char runs[512];
 
-	snprintf(tmp, sizeof(tmp), "/tmp/pb-analyze-XXXXXX");
-	cr_assert(mkdtemp(tmp));
+	tmp = pbt_scratch_new();
 	snprintf(runs, sizeof(runs),
 		 "%se,1,w,serial,1,1,ok,1.0,\ne,1,w,serial,1,2,ok,2.",
 		 runs_head);
-	write_text("runs.csv", runs);
-	write_text("experiments.csv", exps_ok);
+	pbt_write_in(tmp, "runs.csv", runs);
+	pbt_write_in(tmp, "experiments.csv", exps_ok);
 	analyze_ok();
 	read_csv("summary.csv", &s);
 	EQ(&s, 0, "n", "1");
@@ -512,10 +409,10 @@ Test(analyze, view_reanalyses_only_when_stale)
 	struct pb_view v;
 	struct pb_err err = {{0}};
 
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	analyze_ok();
 	/* A summary.csv newer than runs.csv is taken as it is ... */
-	write_text("summary.csv", "not,our,columns\n");
+	pbt_write_in(tmp, "summary.csv", "not,our,columns\n");
 	set_mtime("runs.csv", 1000000000);
 	set_mtime("experiments.csv", 1000000000);
 	cr_assert_eq(pb_view_load(tmp, &v, &err), PB_ERROR);
@@ -541,15 +438,15 @@ Test(analyze, refuses_bad_experiments_fields)
 	analyze_fails(runs, exps,
 		      "experiments.csv:2: baseline_workers 'one'; expected "
 		      "a worker count");
-	remove_tmp();
+	pbt_scratch_remove();
 	snprintf(exps, sizeof(exps), "%se,,,serial,1,maybe,2\n", head);
 	analyze_fails(runs, exps,
 		      "fit_oversubscribed 'maybe'; expected "
 		      "true or false");
-	remove_tmp();
+	pbt_scratch_remove();
 	snprintf(exps, sizeof(exps), "%se,,,serial,1,false,-2\n", head);
 	analyze_fails(runs, exps, "cores '-2'");
-	remove_tmp();
+	pbt_scratch_remove();
 	analyze_fails(runs, "experiment,workload_params\ne,\n",
 		      "experiments.csv: no column 'strategy_params'");
 }

@@ -253,14 +253,17 @@ Test(cell_exec, misbehaviour_under_every_strategy, .timeout = 60)
 		const char *workload, *params;
 		enum pb_status status;
 		const char *says;
+		double timeout; /* short only where a hang is the point */
 	} cases[] = {
-	    {"crash", "tasks=4; crash_task=1", PB_STATUS_CRASHED, "SIGSEGV"},
-	    {"exits", "tasks=4; exit_task=1", PB_STATUS_CRASHED, "status 3"},
+	    {"crash", "tasks=4; crash_task=1", PB_STATUS_CRASHED, "SIGSEGV",
+	     30},
+	    {"exits", "tasks=4; exit_task=1", PB_STATUS_CRASHED, "status 3",
+	     30},
 	    {"hang", "tasks=4; hang_task=1", PB_STATUS_TIMEOUT,
-	     "timeout of 0.2s"},
+	     "timeout of 0.2s", 0.2},
 	    {"failing", "tasks=8; fail_task=5", PB_STATUS_FAILED,
-	     "task 5 failed on purpose"},
-	    {"wrong", "", PB_STATUS_WRONG, "verify: "},
+	     "task 5 failed on purpose", 30},
+	    {"wrong", "", PB_STATUS_WRONG, "verify: ", 30},
 	};
 	int fds = pbt_count_fds();
 
@@ -269,7 +272,7 @@ Test(cell_exec, misbehaviour_under_every_strategy, .timeout = 60)
 			struct rows r = {0};
 			make_cell(cases[c].workload, cases[c].params,
 				  strategies[s], 2);
-			exec(&r, 2, 0, 0.2, true);
+			exec(&r, 2, 0, cases[c].timeout, true);
 			cr_assert_eq(r.n, 2, "%s/%s", cases[c].workload,
 				     strategies[s]);
 			cr_assert_eq(r.m[0].status, cases[c].status,

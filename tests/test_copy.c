@@ -12,13 +12,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pbt_direct.h"
 #include "pbtest.h"
 #include "value.h"
 
@@ -39,9 +39,7 @@ static void run_ok(const char *params, const char *strategy, unsigned workers,
 	struct pb_measure m;
 	const char **paths;
 
-	pbt_run("copy", params, strategy, "", workers, &m);
-	cr_assert_eq(m.status, PB_STATUS_OK, "%s under %s x%u: %s", params,
-		     strategy, workers, m.message);
+	pbt_run_ok("copy", params, strategy, "", workers, &m);
 	cr_assert_eq(pbt_metric("copy", &m, "bytes"), bytes, "%s", params);
 	cr_assert_gt(pbt_metric("copy", &m, "gb_per_s"), 0, "%s", params);
 	cr_assert_eq(pbt_owned_paths(&paths), 1, "one folder is registered");
@@ -109,8 +107,7 @@ Test(copy, process_strategies_when_built)
 	int ran = 0;
 
 	for (size_t k = 0; k < PB_COUNT(names); k++) {
-		if (!pb_registry_find(pbt_registry(), PB_KIND_STRATEGY,
-				      names[k]))
+		if (!pbt_have_strategy(names[k]))
 			continue;
 		run_ok("files=2; size=1M; method=copy_file_range", names[k], 2,
 		       2 << 20);
@@ -133,79 +130,6 @@ Test(copy, no_descriptor_left_open)
 
 /* ---- Calling the hooks directly ----------------------------------------- */
 
-/* A workload state made by calling the hooks as a strategy would. */
-struct direct {
-	const struct pb_plugin *p;
-	struct pb_arena arena;
-	struct pb_args args;
-	struct pb_host host;
-	char folder[PATH_MAX]; /* what setup registered */
-	void *state, *results;
-	size_t ntasks;
-	struct pb_metric_value m[PB_MAX_METRICS];
-	struct pb_err err;
-};
-
-static void record_path(struct pb_host *host, const char *path)
-{
-	snprintf(host->opaque, PATH_MAX, "%s", path);
-}
-
-/* Builds args; the caller may change d->args values before direct_setup. */
-static void direct_args(struct direct *d, const char *params)
-{
-	memset(d, 0, sizeof(*d));
-	d->p = pbt_plugin(PB_KIND_WORKLOAD, "copy");
-	d->args = pbt_args(d->p, params, &d->arena);
-	d->host = (struct pb_host){.size = sizeof(d->host),
-				   .opaque = d->folder,
-				   .own_path = record_path,
-				   .seed = 1,
-				   .cores = 1};
-}
-
-static int direct_setup(struct direct *d)
-{
-	int rc = d->p->workload->setup(&d->args, &d->host, &d->state,
-				       &d->ntasks, &d->err);
-	if (rc == PB_OK)
-		d->results = calloc(d->ntasks, d->p->result_size);
-	return rc;
-}
-
-/* Runs every task in one worker; the first failure's code. */
-static int direct_run(struct direct *d)
-{
-	const struct pb_workload_hooks *h = d->p->workload;
-	void *ws = NULL;
-	int rc = h->worker_init(d->state, 0, &ws, &d->err);
-
-	for (size_t i = 0; i < d->ntasks && rc == PB_OK; i++)
-		rc = h->run_task(d->state, ws, i,
-				 (char *)d->results + i * d->p->result_size,
-				 &d->err);
-	h->worker_fini(d->state, ws);
-	if (rc == PB_OK) {
-		for (size_t k = 0; k < d->p->nmetrics; k++)
-			d->m[k].value = NAN;
-		rc = h->reduce(d->state, d->results, d->ntasks, d->m, &d->err);
-	}
-	return rc;
-}
-
-static int direct_verify(struct direct *d)
-{
-	return d->p->workload->verify(d->state, d->results, d->ntasks, d->m,
-				      &d->err);
-}
-
-static void direct_teardown(struct direct *d)
-{
-	d->p->workload->teardown(d->state);
-	free(d->results);
-	pb_arena_free(&d->arena);
-}
-
 /* Overwrites one byte of folder/name at offset. */
 static void poke(const char *folder, const char *name, off_t offset, char c)
 {
@@ -219,120 +143,112 @@ static void poke(const char *folder, const char *name, off_t offset, char c)
 
 Test(copy, verify_catches_a_corrupted_destination)
 {
-	struct direct d;
+	struct pbt_direct d;
 
-	direct_args(&d, "files=2; size=1M; method=sendfile");
-	cr_assert_eq(direct_setup(&d), PB_OK, "%s", d.err.msg);
-	cr_assert_eq(direct_run(&d), PB_OK, "%s", d.err.msg);
-	cr_assert_eq(direct_verify(&d), PB_OK, "%s", d.err.msg);
+	pbt_direct_run_all(&d, "copy", "files=2; size=1M; method=sendfile");
+	cr_assert_eq(pbt_direct_verify(&d), PB_OK, "%s", d.err.msg);
 	struct stat sb;
-	cr_assert_eq(stat(d.folder, &sb), 0);
+	cr_assert_eq(stat(d.owned, &sb), 0);
 	cr_assert_eq(sb.st_mode & 07777, 0700, "folder mode %o",
 		     sb.st_mode & 07777);
 	/* The copy is right; now flip byte 300000 of the second copy. */
-	poke(d.folder, "dst-1", 300000, 0);
-	poke(d.folder, "dst-1", 300001, 1);
-	cr_assert_eq(direct_verify(&d), PB_ERROR);
+	poke(d.owned, "dst-1", 300000, 0);
+	poke(d.owned, "dst-1", 300001, 1);
+	cr_assert_eq(pbt_direct_verify(&d), PB_ERROR);
 	cr_assert(strstr(d.err.msg, "dst-1 differs from its source at byte "
 				    "3000"),
 		  "%s", d.err.msg);
-	direct_teardown(&d);
-	cr_assert(gone(d.folder), "%s was left behind", d.folder);
+	pbt_direct_teardown(&d);
+	cr_assert(gone(d.owned), "%s was left behind", d.owned);
 }
 
 Test(copy, verify_catches_a_short_destination)
 {
-	struct direct d;
+	struct pbt_direct d;
 	char path[PATH_MAX];
 
-	direct_args(&d, "files=1; size=100k; split=blocks; block=32k");
-	cr_assert_eq(direct_setup(&d), PB_OK, "%s", d.err.msg);
-	cr_assert_eq(direct_run(&d), PB_OK, "%s", d.err.msg);
-	snprintf(path, sizeof(path), "%s/dst-0", d.folder);
+	pbt_direct_run_all(&d, "copy",
+			   "files=1; size=100k; split=blocks; block=32k");
+	snprintf(path, sizeof(path), "%s/dst-0", d.owned);
 	cr_assert_eq(truncate(path, 1000), 0);
-	cr_assert_eq(direct_verify(&d), PB_ERROR);
+	cr_assert_eq(pbt_direct_verify(&d), PB_ERROR);
 	cr_assert(strstr(d.err.msg, "has 1000 bytes; expected 102400"), "%s",
 		  d.err.msg);
-	direct_teardown(&d);
-	cr_assert(gone(d.folder));
+	pbt_direct_teardown(&d);
+	cr_assert(gone(d.owned));
 }
 
 Test(copy, verify_catches_a_missing_byte_count)
 {
-	struct direct d;
+	struct pbt_direct d;
 
-	direct_args(&d, "files=2; size=4k");
-	cr_assert_eq(direct_setup(&d), PB_OK, "%s", d.err.msg);
-	cr_assert_eq(direct_run(&d), PB_OK, "%s", d.err.msg);
+	pbt_direct_run_all(&d, "copy", "files=2; size=4k");
 	d.m[0].value -= 1; /* metric `bytes` */
-	cr_assert_eq(direct_verify(&d), PB_ERROR);
+	cr_assert_eq(pbt_direct_verify(&d), PB_ERROR);
 	cr_assert(strstr(d.err.msg, "copied 8191 bytes; expected 8192"), "%s",
 		  d.err.msg);
-	direct_teardown(&d);
-	cr_assert(gone(d.folder));
+	pbt_direct_teardown(&d);
+	cr_assert(gone(d.owned));
 }
 
 Test(copy, failing_task_is_reported_and_cleaned_up)
 {
-	struct direct d;
+	struct pbt_direct d;
 	char path[PATH_MAX];
 
-	direct_args(&d, "files=2; size=64k");
-	cr_assert_eq(direct_setup(&d), PB_OK, "%s", d.err.msg);
-	snprintf(path, sizeof(path), "%s/src-1", d.folder);
+	pbt_direct_start(&d, "copy", "files=2; size=64k");
+	snprintf(path, sizeof(path), "%s/src-1", d.owned);
 	cr_assert_eq(unlink(path), 0);
-	cr_assert_eq(direct_run(&d), PB_ERROR);
+	cr_assert_eq(pbt_direct_run(&d), PB_ERROR);
 	cr_assert(strstr(d.err.msg, "cannot open source "), "%s", d.err.msg);
 	cr_assert(strstr(d.err.msg, "src-1: No such file or directory"), "%s",
 		  d.err.msg);
-	direct_teardown(&d);
-	cr_assert(gone(d.folder), "%s was left behind", d.folder);
+	pbt_direct_teardown(&d);
+	cr_assert(gone(d.owned), "%s was left behind", d.owned);
 }
 
 Test(copy, teardown_never_deletes_what_it_did_not_make)
 {
-	struct direct d;
+	struct pbt_direct d;
 	char path[PATH_MAX];
 
-	direct_args(&d, "files=1; size=4k");
-	cr_assert_eq(direct_setup(&d), PB_OK, "%s", d.err.msg);
-	cr_assert_eq(direct_run(&d), PB_OK, "%s", d.err.msg);
-	snprintf(path, sizeof(path), "%s/someone-elses-file", d.folder);
+	pbt_direct_run_all(&d, "copy", "files=1; size=4k");
+	snprintf(path, sizeof(path), "%s/someone-elses-file", d.owned);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	cr_assert_geq(fd, 0);
 	close(fd);
-	direct_teardown(&d);
+	pbt_direct_teardown(&d);
 	/* Its own files are gone; the stranger and so the folder stay. */
 	cr_assert_eq(access(path, F_OK), 0,
 		     "a file it did not make was "
 		     "deleted");
-	snprintf(path, sizeof(path), "%s/src-0", d.folder);
+	snprintf(path, sizeof(path), "%s/src-0", d.owned);
 	cr_assert(gone(path));
-	snprintf(path, sizeof(path), "%s/someone-elses-file", d.folder);
+	snprintf(path, sizeof(path), "%s/someone-elses-file", d.owned);
 	cr_assert_eq(unlink(path), 0);
-	cr_assert_eq(rmdir(d.folder), 0);
+	cr_assert_eq(rmdir(d.owned), 0);
 }
 
 /* Setup fails half-way (a file size limit makes write fail with EFBIG). */
 Test(copy, setup_failure_leaves_nothing)
 {
-	struct direct d;
+	struct pbt_direct d;
 	struct rlimit old, small = {.rlim_cur = 100000, .rlim_max = 0};
 
 	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
 	small.rlim_max = old.rlim_max;
 	signal(SIGXFSZ, SIG_IGN);
-	direct_args(&d, "files=2; size=1M");
+	pbt_direct_init(&d, "copy", "files=2; size=1M");
 	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-	int rc = direct_setup(&d);
+	int rc = pbt_direct_setup(&d);
 	setrlimit(RLIMIT_FSIZE, &old);
 	cr_assert_eq(rc, PB_ERROR);
 	cr_assert(strstr(d.err.msg, "cannot write source file "), "%s",
 		  d.err.msg);
 	cr_assert(strstr(d.err.msg, "File too large"), "%s", d.err.msg);
-	cr_assert(d.folder[0], "setup registered its folder first");
-	cr_assert(gone(d.folder), "%s was left behind", d.folder);
-	pb_arena_free(&d.arena);
+	cr_assert(d.owned[0], "setup registered its folder first");
+	cr_assert(gone(d.owned), "%s was left behind", d.owned);
+	pbt_direct_teardown(&d);
 }
 
 /* ---- Refusals --------------------------------------------------------- */
@@ -340,8 +256,7 @@ Test(copy, setup_failure_leaves_nothing)
 /* A fresh empty folder for `dir`, removed by rmdir_empty. */
 static void fresh_dir(char *path)
 {
-	snprintf(path, PATH_MAX, "/tmp/test-copy-XXXXXX");
-	cr_assert_not_null(mkdtemp(path));
+	snprintf(path, PATH_MAX, "%s", pbt_tmpdir());
 }
 
 /* Asserts that dir is empty, then removes it. */
@@ -448,8 +363,7 @@ Test(copy, relative_dir_registers_an_absolute_folder)
 	fresh_dir(dir);
 	cr_assert_eq(chdir(dir), 0);
 	snprintf(params, sizeof(params), "files=1; size=4k; dir=.");
-	pbt_run("copy", params, "serial", "", 1, &m);
-	cr_assert_eq(m.status, PB_STATUS_OK, "%s", m.message);
+	pbt_run_ok("copy", params, "serial", "", 1, &m);
 	cr_assert_eq(pbt_owned_paths(&paths), 1);
 	cr_assert(strncmp(paths[0], dir, strlen(dir)) == 0, "%s not in %s",
 		  paths[0], dir);
@@ -498,34 +412,23 @@ Test(copy, table_refuses_zero_size_and_files)
 	pb_arena_free(&arena);
 }
 
-/* Sets an integer parameter behind the table's back. */
-static void set_int(struct direct *d, const char *name, int64_t value)
-{
-	struct pb_value *v = (struct pb_value *)pb_arg(&d->args, name);
-	cr_assert_not_null(v, "no parameter %s", name);
-	v->u.i = value;
-}
-
 /* Setup itself refuses them too, for hosts that skip the table check. */
 Test(copy, setup_refuses_zero_size_and_files)
 {
-	struct direct d;
+	struct pbt_direct d;
 
-	direct_args(&d, "");
-	set_int(&d, "size", 0);
-	cr_assert_eq(direct_setup(&d), PB_ERROR);
-	cr_assert(strstr(d.err.msg, "size is 0 bytes; expected at least 1"),
-		  "%s", d.err.msg);
-	cr_assert_eq(d.folder[0], '\0');
-	pb_arena_free(&d.arena);
+	pbt_direct_init(&d, "copy", "");
+	pbt_value(&d.args, "size")->u.i = 0;
+	pbt_direct_expect_setup_error(&d,
+				      "size is 0 bytes; expected at least 1");
+	cr_assert_eq(d.owned[0], '\0');
+	pbt_direct_teardown(&d);
 
-	direct_args(&d, "");
-	set_int(&d, "files", -3);
-	cr_assert_eq(direct_setup(&d), PB_ERROR);
-	cr_assert(strstr(d.err.msg, "files is -3; expected at least 1"), "%s",
-		  d.err.msg);
-	cr_assert_eq(d.folder[0], '\0');
-	pb_arena_free(&d.arena);
+	pbt_direct_init(&d, "copy", "");
+	pbt_value(&d.args, "files")->u.i = -3;
+	pbt_direct_expect_setup_error(&d, "files is -3; expected at least 1");
+	cr_assert_eq(d.owned[0], '\0');
+	pbt_direct_teardown(&d);
 }
 
 Test(copy, bad_enum_values_are_refused_by_the_table)

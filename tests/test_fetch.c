@@ -10,37 +10,21 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
-#include <dirent.h>
-#include <math.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "pbt_direct.h"
 #include "pbtest.h"
 #include "value.h"
-
-/* Threads of this process. */
-static int count_threads(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	int n = 0;
-
-	cr_assert_not_null(d);
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n - 2;
-}
 
 static void run_ok(const char *params, const char *strategy, unsigned workers,
 		   double requests, double bytes)
 {
 	struct pb_measure m;
 
-	pbt_run("fetch", params, strategy, "", workers, &m);
-	cr_assert_eq(m.status, PB_STATUS_OK, "%s under %s x%u: %s", params,
-		     strategy, workers, m.message);
+	pbt_run_ok("fetch", params, strategy, "", workers, &m);
 	cr_assert_eq(pbt_metric("fetch", &m, "requests"), requests, "%s",
 		     params);
 	cr_assert_eq(pbt_metric("fetch", &m, "bytes"), bytes, "%s", params);
@@ -99,8 +83,7 @@ Test(fetch, process_strategies_when_built)
 	int ran = 0;
 
 	for (size_t k = 0; k < PB_COUNT(names); k++) {
-		if (!pb_registry_find(pbt_registry(), PB_KIND_STRATEGY,
-				      names[k]))
+		if (!pbt_have_strategy(names[k]))
 			continue;
 		run_ok("requests=5", names[k], 5, 5, 5 * 1024);
 		ran++;
@@ -111,109 +94,60 @@ Test(fetch, process_strategies_when_built)
 
 Test(fetch, leaves_no_descriptor_and_no_thread)
 {
-	int fds = pbt_count_fds(), threads = count_threads();
+	int fds = pbt_count_fds(), threads = pbt_count_threads();
 
 	run_ok("requests=10; delay=1ms", "pthreads", 5, 10, 10 * 1024);
 	run_failed("requests=2; delay=0; size=100k; max_bytes=1k",
 		   "larger than max_bytes", NULL);
 	cr_assert_eq(pbt_count_fds(), fds);
-	cr_assert_eq(count_threads(), threads);
+	cr_assert_eq(pbt_count_threads(), threads);
 }
 
 /* ---- A server started by one setup, used through `urls` by another ----- */
 
-struct direct {
-	const struct pb_plugin *p;
-	struct pb_arena arena;
-	struct pb_args args;
-	void *state, *results;
-	size_t ntasks;
-	struct pb_metric_value m[PB_MAX_METRICS];
-	struct pb_err err;
-};
-
-static void direct_setup(struct direct *d, const char *params)
-{
-	struct pb_host host = {.size = sizeof(host), .seed = 1, .cores = 1};
-
-	memset(d, 0, sizeof(*d));
-	d->p = pbt_plugin(PB_KIND_WORKLOAD, "fetch");
-	d->args = pbt_args(d->p, params, &d->arena);
-	cr_assert_eq(d->p->workload->setup(&d->args, &host, &d->state,
-					   &d->ntasks, &d->err),
-		     PB_OK, "%s", d->err.msg);
-	d->results = calloc(d->ntasks, d->p->result_size);
-}
-
 /* The embedded server's base URL: the state begins with it (fetch.c). */
-static const char *base_url(const struct direct *d)
+static const char *base_url(const struct pbt_direct *d)
 {
 	const char *base = d->state;
 	cr_assert(strncmp(base, "http://127.0.0.1:", 17) == 0, "%s", base);
 	return base;
 }
 
-/* Runs every task on one worker, then reduce. */
-static int direct_run(struct direct *d)
-{
-	const struct pb_workload_hooks *h = d->p->workload;
-	void *ws = NULL;
-	int rc = h->worker_init(d->state, 0, &ws, &d->err);
-
-	for (size_t i = 0; i < d->ntasks && rc == PB_OK; i++)
-		rc = h->run_task(d->state, ws, i,
-				 (char *)d->results + i * d->p->result_size,
-				 &d->err);
-	h->worker_fini(d->state, ws);
-	for (size_t k = 0; k < d->p->nmetrics; k++)
-		d->m[k].value = NAN;
-	if (rc == PB_OK)
-		rc = h->reduce(d->state, d->results, d->ntasks, d->m, &d->err);
-	return rc;
-}
-
-static void direct_teardown(struct direct *d)
-{
-	d->p->workload->teardown(d->state);
-	free(d->results);
-	pb_arena_free(&d->arena);
-}
-
 Test(fetch, urls_pointing_at_an_embedded_server)
 {
-	struct direct srv;
+	struct pbt_direct srv;
 	char params[512];
 
-	direct_setup(&srv, "delay=0; size=3000");
+	pbt_direct_start(&srv, "fetch", "delay=0; size=3000");
 	const char *b = base_url(&srv);
 	snprintf(params, sizeof(params),
 		 "requests=6; urls=[%s, %schunked, %sredirect/3]", b, b, b);
 	run_reusing(params, "pthreads", 3, 6, 6 * 3000.0, 3);
 	run_reusing(params, "serial", 1, 6, 6 * 3000.0, 1);
-	direct_teardown(&srv);
+	pbt_direct_teardown(&srv);
 }
 
 Test(fetch, http_404_and_500_fail_the_row)
 {
-	struct direct srv;
+	struct pbt_direct srv;
 	char params[512], url[256];
 
-	direct_setup(&srv, "delay=0");
+	pbt_direct_start(&srv, "fetch", "delay=0");
 	snprintf(url, sizeof(url), "%sstatus/404", base_url(&srv));
 	snprintf(params, sizeof(params), "urls=[%s]", url);
 	run_failed(params, url, "HTTP 404; expected a 2xx status");
 	snprintf(url, sizeof(url), "%sstatus/500", base_url(&srv));
 	snprintf(params, sizeof(params), "requests=1; urls=[%s]", url);
 	run_failed(params, url, "HTTP 500");
-	direct_teardown(&srv);
+	pbt_direct_teardown(&srv);
 }
 
 Test(fetch, redirects_are_capped_and_stay_on_http)
 {
-	struct direct srv;
+	struct pbt_direct srv;
 	char params[512], url[256];
 
-	direct_setup(&srv, "delay=0");
+	pbt_direct_start(&srv, "fetch", "delay=0");
 	snprintf(url, sizeof(url), "%sredirect/5", base_url(&srv));
 	snprintf(params, sizeof(params), "requests=1; urls=[%s]", url);
 	run_ok(params, "serial", 1, 1, 1024);
@@ -224,26 +158,39 @@ Test(fetch, redirects_are_capped_and_stay_on_http)
 	snprintf(params, sizeof(params), "requests=1; urls=[%s]", url);
 	run_failed(params, url,
 		   "Protocol \"file\" not supported or disabled in libcurl");
-	direct_teardown(&srv);
+	pbt_direct_teardown(&srv);
 }
 
 Test(fetch, response_cap_with_and_without_content_length)
 {
-	struct direct srv;
+	struct pbt_direct srv;
 	char params[512];
 
 	run_failed("requests=1; size=100k; max_bytes=10k; delay=0",
 		   "GET http://127.0.0.1:",
 		   "the response is larger than max_bytes (10240 bytes)");
 	/* Chunked: no Content-Length, the write callback stops it. */
-	direct_setup(&srv, "delay=0; size=100k");
+	pbt_direct_start(&srv, "fetch", "delay=0; size=100k");
 	snprintf(params, sizeof(params),
 		 "requests=1; max_bytes=10k; "
 		 "urls=[%schunked]",
 		 base_url(&srv));
 	run_failed(params, "chunked: the response is larger than max_bytes",
 		   NULL);
-	direct_teardown(&srv);
+	pbt_direct_teardown(&srv);
+}
+
+/* Quoted, a URL holding ',' and ';' is one item of urls, kept whole. */
+Test(fetch, url_with_comma_and_semicolon_is_one_url)
+{
+	struct pbt_direct srv;
+	char params[512], url[256];
+
+	pbt_direct_start(&srv, "fetch", "delay=0");
+	snprintf(url, sizeof(url), "%sstatus/404?a=1,2;b=3", base_url(&srv));
+	snprintf(params, sizeof(params), "requests=2; urls=[\"%s\"]", url);
+	run_failed(params, url, "HTTP 404; expected a 2xx status");
+	pbt_direct_teardown(&srv);
 }
 
 /* A port on 127.0.0.1 that nothing listens on (bound, then closed). */
@@ -298,14 +245,13 @@ Test(fetch, malformed_urls_fail_setup)
 /* Results of one server's tasks, checked against another's size. */
 Test(fetch, verify_catches_a_wrong_length_and_a_lost_request)
 {
-	struct direct a, b;
+	struct pbt_direct a, b;
 
-	direct_setup(&a, "requests=3; delay=0; size=1000");
-	direct_setup(&b, "requests=3; delay=0; size=2000");
-	cr_assert_eq(direct_run(&a), PB_OK, "%s", a.err.msg);
-	const struct pb_workload_hooks *h = a.p->workload;
-	cr_assert_eq(h->verify(a.state, a.results, a.ntasks, a.m, &a.err),
-		     PB_OK, "%s", a.err.msg);
+	pbt_direct_start(&a, "fetch", "requests=3; delay=0; size=1000");
+	pbt_direct_start(&b, "fetch", "requests=3; delay=0; size=2000");
+	cr_assert_eq(pbt_direct_run(&a), PB_OK, "%s", a.err.msg);
+	const struct pb_workload_hooks *h = a.h;
+	cr_assert_eq(pbt_direct_verify(&a), PB_OK, "%s", a.err.msg);
 	cr_assert_eq(h->verify(b.state, a.results, a.ntasks, a.m, &b.err),
 		     PB_ERROR);
 	cr_assert(strstr(b.err.msg, "request 0 (GET http://127.0.0.1:"), "%s",
@@ -313,12 +259,11 @@ Test(fetch, verify_catches_a_wrong_length_and_a_lost_request)
 	cr_assert(strstr(b.err.msg, "got 1000 bytes; expected 2000"), "%s",
 		  b.err.msg);
 	a.m[0].value = 2; /* metric `requests` */
-	cr_assert_eq(h->verify(a.state, a.results, a.ntasks, a.m, &a.err),
-		     PB_ERROR);
+	cr_assert_eq(pbt_direct_verify(&a), PB_ERROR);
 	cr_assert(strstr(a.err.msg, "2 requests completed; expected 3"), "%s",
 		  a.err.msg);
-	direct_teardown(&b);
-	direct_teardown(&a);
+	pbt_direct_teardown(&b);
+	pbt_direct_teardown(&a);
 }
 
 Test(fetch, table_refuses_bad_counts)
@@ -346,18 +291,10 @@ Test(fetch, table_refuses_bad_counts)
 
 Test(fetch, setup_refuses_zero_requests)
 {
-	const struct pb_plugin *p = pbt_plugin(PB_KIND_WORKLOAD, "fetch");
-	struct pb_host host = {.size = sizeof(host)};
-	struct pb_arena arena = {0};
-	struct pb_args args = pbt_args(p, "", &arena);
-	struct pb_err err = {{0}};
-	void *state = NULL;
-	size_t n = 0;
+	struct pbt_direct d;
 
-	((struct pb_value *)pb_arg(&args, "requests"))->u.i = 0;
-	cr_assert_eq(p->workload->setup(&args, &host, &state, &n, &err),
-		     PB_ERROR);
-	cr_assert(strstr(err.msg, "requests is 0; expected at least 1"), "%s",
-		  err.msg);
-	pb_arena_free(&arena);
+	pbt_direct_init(&d, "fetch", "");
+	pbt_value(&d.args, "requests")->u.i = 0;
+	pbt_direct_expect_setup_error(&d, "requests is 0; expected at least 1");
+	pbt_direct_teardown(&d);
 }

@@ -13,9 +13,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "pbt_direct.h"
 #include "pbtest.h"
 #include "value.h"
 
@@ -23,48 +23,6 @@
 struct result {
 	uint64_t amount, sum_a, sum_b, start_ns, end_ns;
 };
-
-static const struct pb_workload_hooks *hooks(void)
-{
-	return pbt_plugin(PB_KIND_WORKLOAD, "pipe")->workload;
-}
-
-static struct pb_args args_of(const char *params, struct pb_arena *arena)
-{
-	return pbt_args(pbt_plugin(PB_KIND_WORKLOAD, "pipe"), params, arena);
-}
-
-static struct pb_value *value_of(struct pb_args *args, const char *name)
-{
-	for (size_t k = 0; k < args->n; k++)
-		if (strcmp(args->params[k].name, name) == 0)
-			return (struct pb_value *)&args->values[k];
-	cr_assert_fail("no parameter %s", name);
-	return NULL;
-}
-
-static int setup(const struct pb_args *args, void **state, size_t *ntasks,
-		 struct pb_err *err)
-{
-	struct pb_host host = {.size = sizeof(host), .seed = 1, .cores = 2};
-	return hooks()->setup(args, &host, state, ntasks, err);
-}
-
-static void expect_no_child(void)
-{
-	errno = 0;
-	cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1, "a child is left");
-	cr_assert_eq(errno, ECHILD, "a child is left: %s", strerror(errno));
-}
-
-static void expect_ok(const char *params, const char *strategy,
-		      const char *sparams, unsigned workers,
-		      struct pb_measure *m)
-{
-	pbt_run("pipe", params, strategy, sparams, workers, m);
-	cr_assert_eq(m->status, PB_STATUS_OK, "%s under %s x%u: %s", params,
-		     strategy, workers, m->message);
-}
 
 Test(pipe, stream_with_process_and_thread_peers)
 {
@@ -75,7 +33,7 @@ Test(pipe, stream_with_process_and_thread_peers)
 	for (size_t k = 0; k < 2; k++) {
 		snprintf(params, sizeof(params),
 			 "tasks=2; bytes=1M; message=64k; %s", peers[k]);
-		expect_ok(params, "serial", "", 1, &m);
+		pbt_run_ok("pipe", params, "serial", "", 1, &m);
 		cr_assert_eq(pbt_metric("pipe", &m, "bytes"), 2097152.0);
 		double rate = pbt_metric("pipe", &m, "gb_per_s");
 		cr_assert(rate > 0 && rate < 1e4, "rate %g", rate);
@@ -93,7 +51,7 @@ Test(pipe, pingpong_with_process_and_thread_peers)
 		snprintf(params, sizeof(params),
 			 "mode=pingpong; tasks=2; round_trips=300; %s",
 			 peers[k]);
-		expect_ok(params, "serial", "", 1, &m);
+		pbt_run_ok("pipe", params, "serial", "", 1, &m);
 		cr_assert_eq(pbt_metric("pipe", &m, "round_trips"), 600.0);
 		double us = pbt_metric("pipe", &m, "us_per_round_trip");
 		cr_assert(us > 0 && us < 1e6, "%g us", us);
@@ -115,7 +73,7 @@ Test(pipe, awkward_sizes)
 	struct pb_measure m;
 
 	for (size_t k = 0; k < PB_COUNT(cases); k++)
-		expect_ok(cases[k], "serial", "", 1, &m);
+		pbt_run_ok("pipe", cases[k], "serial", "", 1, &m);
 }
 
 /* Byte and round-trip counts everywhere; verify vouches for the data. */
@@ -131,12 +89,12 @@ Test(pipe, verified_under_every_strategy)
 	struct pb_measure m;
 
 	for (size_t s = 0; s < PB_COUNT(strategies); s++) {
-		if (!pb_registry_find(pbt_registry(), PB_KIND_STRATEGY,
-				      strategies[s]))
+		if (!pbt_have_strategy(strategies[s]))
 			continue;
 		for (size_t c = 0; c < PB_COUNT(cases); c++)
 			for (unsigned w = 1; w <= 3; w += 2) {
-				expect_ok(cases[c], strategies[s], "", w, &m);
+				pbt_run_ok("pipe", cases[c], strategies[s], "",
+					   w, &m);
 				double n =
 				    c < 2
 					? pbt_metric("pipe", &m, "bytes")
@@ -144,7 +102,7 @@ Test(pipe, verified_under_every_strategy)
 				cr_assert_eq(n, c < 2 ? 5 * 307200.0 : 500.0);
 			}
 	}
-	expect_no_child();
+	pbt_assert_no_child("pipe");
 }
 
 Test(pipe, leaves_no_descriptor_and_no_child)
@@ -159,69 +117,35 @@ Test(pipe, leaves_no_descriptor_and_no_child)
 	int before = pbt_count_fds();
 
 	for (size_t c = 0; c < PB_COUNT(cases); c++) {
-		expect_ok(cases[c], "serial", "", 1, &m);
-		expect_ok(cases[c], "pthreads", "", 4, &m);
+		pbt_run_ok("pipe", cases[c], "serial", "", 1, &m);
+		pbt_run_ok("pipe", cases[c], "pthreads", "", 4, &m);
 	}
 	cr_assert_eq(pbt_count_fds(), before);
-	expect_no_child();
-}
-
-/* Runs every task and reduce in this thread. */
-static void run_all(const char *params, void **state, struct result **r,
-		    size_t *n, struct pb_metric_value *m)
-{
-	struct pb_arena arena = {0};
-	struct pb_args args = args_of(params, &arena);
-	struct pb_err err = {{0}};
-
-	cr_assert_eq(setup(&args, state, n, &err), PB_OK, "%s", err.msg);
-	*r = calloc(*n, sizeof(**r));
-	cr_assert_not_null(*r);
-	for (size_t k = 0; k < *n; k++)
-		cr_assert_eq(hooks()->run_task(*state, NULL, k, &(*r)[k], &err),
-			     PB_OK, "%s", err.msg);
-	cr_assert_eq(hooks()->reduce(*state, *r, *n, m, &err), PB_OK, "%s",
-		     err.msg);
-	pb_arena_free(&arena);
-}
-
-static void expect_wrong(void *state, const struct result *r, size_t n,
-			 const struct pb_metric_value *m, const char *want)
-{
-	struct pb_err err = {{0}};
-
-	cr_assert_eq(hooks()->verify(state, r, n, m, &err), PB_ERROR,
-		     "verify accepted a corrupted result (want '%s')", want);
-	cr_assert(strstr(err.msg, want), "message '%s' lacks '%s'", err.msg,
-		  want);
+	pbt_assert_no_child("pipe");
 }
 
 static void corrupt_and_check(const char *params, const char *unit)
 {
-	struct pb_metric_value m[4] = {0};
-	struct pb_err err = {{0}};
-	struct result *r, t;
+	struct pbt_direct d;
+	struct result t;
 	char want[64];
-	void *state;
-	size_t n;
 
-	run_all(params, &state, &r, &n, m);
-	cr_assert_eq(hooks()->verify(state, r, n, m, &err), PB_OK, "%s",
-		     err.msg);
+	pbt_direct_run_all(&d, "pipe", params);
+	struct result *r = d.results;
+	cr_assert_eq(pbt_direct_verify(&d), PB_OK, "%s", d.err.msg);
 	r[1].sum_b ^= 4;
-	expect_wrong(state, r, n, m, "task 1: the checksum of what arrived");
+	pbt_direct_expect_wrong(&d, "task 1: the checksum of what arrived");
 	r[1].sum_b ^= 4;
 	r[2].amount--;
 	snprintf(want, sizeof(want), "task 2 got %llu %s",
 		 (unsigned long long)r[2].amount, unit);
-	expect_wrong(state, r, n, m, want);
+	pbt_direct_expect_wrong(&d, want);
 	r[2].amount++;
 	t = r[0];
 	r[0] = r[2];
 	r[2] = t;
-	expect_wrong(state, r, n, m, "task 0: the checksum");
-	hooks()->teardown(state);
-	free(r);
+	pbt_direct_expect_wrong(&d, "task 0: the checksum");
+	pbt_direct_teardown(&d);
 }
 
 Test(pipe, verify_catches_corrupted_results)
@@ -233,17 +157,16 @@ Test(pipe, verify_catches_corrupted_results)
 
 /* ---- A peer killed mid-transfer --------------------------------------- */
 
+/* Task 0 of the workload set up in d, to run in a thread of its own. */
 struct task_call {
-	void *state;
-	struct result r;
-	struct pb_err err;
+	struct pbt_direct d;
 	int rc;
 };
 
 static void *call_task(void *arg)
 {
 	struct task_call *c = arg;
-	c->rc = hooks()->run_task(c->state, NULL, 0, &c->r, &c->err);
+	c->rc = c->d.h->run_task(c->d.state, NULL, 0, c->d.results, &c->d.err);
 	return NULL;
 }
 
@@ -282,24 +205,23 @@ static pid_t find_child(void)
 
 static void kill_peer_during(const char *params, const char *want)
 {
-	struct pb_arena arena = {0};
-	struct pb_args args = args_of(params, &arena);
-	struct task_call c = {0};
+	struct task_call c;
 	pthread_t t;
-	size_t n;
-	int before = pbt_count_fds();
 
-	cr_assert_eq(setup(&args, &c.state, &n, &c.err), PB_OK);
+	pbt_direct_init(&c.d, "pipe", params);
+	int before = pbt_count_fds();
+	cr_assert_eq(pbt_direct_setup(&c.d), PB_OK, "%s", c.d.err.msg);
 	cr_assert_eq(pthread_create(&t, NULL, call_task, &c), 0);
 	cr_assert_eq(kill(find_child(), SIGKILL), 0);
 	pthread_join(t, NULL);
 	cr_assert_eq(c.rc, PB_ERROR, "the task ignored its peer's death");
-	cr_assert(strstr(c.err.msg, "was killed by signal 9"), "%s", c.err.msg);
-	cr_assert(strstr(c.err.msg, want), "'%s' lacks '%s'", c.err.msg, want);
-	hooks()->teardown(c.state);
-	pb_arena_free(&arena);
+	cr_assert(strstr(c.d.err.msg, "was killed by signal 9"), "%s",
+		  c.d.err.msg);
+	cr_assert(strstr(c.d.err.msg, want), "'%s' lacks '%s'", c.d.err.msg,
+		  want);
+	pbt_direct_teardown(&c.d);
 	cr_assert_eq(pbt_count_fds(), before);
-	expect_no_child();
+	pbt_assert_no_child(params);
 }
 
 Test(pipe, stream_peer_killed)
@@ -333,18 +255,13 @@ static void leave_room_for(int room)
 
 static void expect_task_error(const char *params, const char *want)
 {
-	struct pb_arena arena = {0};
-	struct pb_args args = args_of(params, &arena);
-	struct pb_err err = {{0}};
-	struct result r;
-	void *state;
-	size_t n;
+	struct pbt_direct d;
 
-	cr_assert_eq(setup(&args, &state, &n, &err), PB_OK);
-	cr_assert_eq(hooks()->run_task(state, NULL, 0, &r, &err), PB_ERROR);
-	cr_assert(strstr(err.msg, want), "'%s' lacks '%s'", err.msg, want);
-	hooks()->teardown(state);
-	pb_arena_free(&arena);
+	pbt_direct_start(&d, "pipe", params);
+	cr_assert_eq(d.h->run_task(d.state, NULL, 0, d.results, &d.err),
+		     PB_ERROR);
+	cr_assert(strstr(d.err.msg, want), "'%s' lacks '%s'", d.err.msg, want);
+	pbt_direct_teardown(&d);
 }
 
 Test(pipe, out_of_descriptors)
@@ -359,42 +276,31 @@ Test(pipe, out_of_descriptors)
 	expect_task_error("mode=pingpong; round_trips=5",
 			  "cannot make a pipe: Too many open");
 	cr_assert_eq(pbt_count_fds(), before);
-	expect_no_child();
+	pbt_assert_no_child("pipe");
 }
 
 /* ---- Parameters ------------------------------------------------------- */
 
-static void expect_setup_error(struct pb_args *args, const char *want)
-{
-	struct pb_err err = {{0}};
-	void *state = NULL;
-	size_t n = 0;
-
-	cr_assert_eq(setup(args, &state, &n, &err), PB_ERROR,
-		     "setup accepted what should fail with '%s'", want);
-	cr_assert(strstr(err.msg, want), "message '%s' lacks '%s'", err.msg,
-		  want);
-}
-
 Test(pipe, parameter_errors)
 {
-	struct pb_arena arena = {0};
-	struct pb_args args = args_of("", &arena);
+	struct pbt_direct d;
 
-	value_of(&args, "tasks")->u.i = 0;
-	expect_setup_error(&args, "tasks is 0: expected at least 1");
-	value_of(&args, "tasks")->u.i = 1;
-	value_of(&args, "bytes")->u.i = 0;
-	expect_setup_error(&args, "bytes is 0: expected at least 1");
-	value_of(&args, "bytes")->u.i = 100;
-	value_of(&args, "message")->u.i = 0;
-	expect_setup_error(&args, "message is 0 bytes: expected 1 to 1G");
-	value_of(&args, "message")->u.i = 1LL << 31;
-	expect_setup_error(&args, "message is 2147483648 bytes");
-	value_of(&args, "message")->u.i = 10;
-	value_of(&args, "round_trips")->u.i = -1;
-	expect_setup_error(&args, "round_trips is -1");
-	pb_arena_free(&arena);
+	pbt_direct_init(&d, "pipe", "");
+	pbt_value(&d.args, "tasks")->u.i = 0;
+	pbt_direct_expect_setup_error(&d, "tasks is 0: expected at least 1");
+	pbt_value(&d.args, "tasks")->u.i = 1;
+	pbt_value(&d.args, "bytes")->u.i = 0;
+	pbt_direct_expect_setup_error(&d, "bytes is 0: expected at least 1");
+	pbt_value(&d.args, "bytes")->u.i = 100;
+	pbt_value(&d.args, "message")->u.i = 0;
+	pbt_direct_expect_setup_error(&d,
+				      "message is 0 bytes: expected 1 to 1G");
+	pbt_value(&d.args, "message")->u.i = 1LL << 31;
+	pbt_direct_expect_setup_error(&d, "message is 2147483648 bytes");
+	pbt_value(&d.args, "message")->u.i = 10;
+	pbt_value(&d.args, "round_trips")->u.i = -1;
+	pbt_direct_expect_setup_error(&d, "round_trips is -1");
+	pbt_direct_teardown(&d);
 }
 
 /* The host refuses a zero size from the declared bounds. */

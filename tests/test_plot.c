@@ -5,109 +5,16 @@
  * odd names, and the errors: no gnuplot, a bad template, gnuplot failing.
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pbt_files.h"
 #include "plot.h"
 
-static char tmp[256];
-
-/* A folder of the repository, from its root or relative to this file. */
-static const char *repo_dir(const char *name)
-{
-	static char dir[4096];
-	const char *slash = strrchr(__FILE__, '/');
-
-	snprintf(dir, sizeof(dir), "%s", name);
-	if (access(dir, R_OK) == 0)
-		return dir;
-	snprintf(dir, sizeof(dir), "%.*s/../%s",
-		 slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".",
-		 name);
-	return dir;
-}
-
-static void copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	ssize_t n;
-	int in = open(from, O_RDONLY), out;
-
-	cr_assert(in >= 0, "open %s", from);
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	cr_assert(out >= 0, "create %s", to);
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		cr_assert_eq(write(out, buf, (size_t)n), n);
-	close(in);
-	close(out);
-}
-
-static void copy_dir(const char *src, const char *dst)
-{
-	char a[8192], b[8192];
-	struct dirent *e;
-	DIR *d = opendir(src);
-
-	cr_assert(d, "no folder %s", src);
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(a, sizeof(a), "%s/%s", src, e->d_name);
-		snprintf(b, sizeof(b), "%s/%s", dst, e->d_name);
-		copy_file(a, b);
-	}
-	closedir(d);
-}
-
-static void new_tmp(void)
-{
-	snprintf(tmp, sizeof(tmp), "/tmp/pb-plot-XXXXXX");
-	cr_assert(mkdtemp(tmp));
-}
-
-static void copy_case(const char *name)
-{
-	char src[4096];
-
-	new_tmp();
-	snprintf(src, sizeof(src), "%s/%s", repo_dir("tests/data"), name);
-	copy_dir(src, tmp);
-}
-
-/* Removes path and, for a folder, everything in it (no symlinks here). */
-static void remove_tree(const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	char sub[8192];
-	DIR *d;
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
-		while ((e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-			remove_tree(sub);
-		}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
-
-static void remove_tmp(void)
-{
-	if (tmp[0])
-		remove_tree(tmp);
-	tmp[0] = '\0';
-}
+static const char *tmp; /* the scratch folder */
 
 static void need_gnuplot(void)
 {
@@ -136,26 +43,14 @@ static bool file_starts(const char *path, const void *magic, size_t n)
 	return ok;
 }
 
-static bool file_has(const char *path, const char *needle)
-{
-	FILE *f = fopen(path, "r");
-	char buf[1 << 16];
-	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-
-	if (f)
-		fclose(f);
-	buf[n] = '\0';
-	return strstr(buf, needle) != NULL;
-}
-
 static void plot_ok(void)
 {
 	struct pb_err err = {{0}};
-	cr_assert_eq(pb_plot_dir(tmp, repo_dir("plots"), &err), PB_OK, "%s",
-		     err.msg);
+	cr_assert_eq(pb_plot_dir(tmp, pbt_source_path("plots"), &err), PB_OK,
+		     "%s", err.msg);
 }
 
-TestSuite(plot, .fini = remove_tmp);
+TestSuite(plot, .fini = pbt_scratch_remove);
 
 Test(plot, png_and_svg_for_every_chart)
 {
@@ -166,7 +61,7 @@ Test(plot, png_and_svg_for_every_chart)
 	char path[8192];
 
 	need_gnuplot();
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	plot_ok();
 	for (size_t k = 0; k < PB_COUNT(made); k++) {
 		snprintf(path, sizeof(path), "%s/charts/%s.png", tmp, made[k]);
@@ -174,7 +69,7 @@ Test(plot, png_and_svg_for_every_chart)
 			  "%s is not a PNG", path);
 		cr_assert_gt(file_size("%s/charts/%s.png", made[k]), 5000);
 		snprintf(path, sizeof(path), "%s/charts/%s.svg", tmp, made[k]);
-		cr_assert(file_has(path, "<svg"), "%s is not an SVG", path);
+		cr_assert(pbt_file_has(path, "<svg"), "%s is not an SVG", path);
 		cr_assert_gt(file_size("%s/charts/%s.gp", made[k]), 0);
 		cr_assert_gt(file_size("%s/charts/%s.dat", made[k]), 0);
 	}
@@ -194,19 +89,19 @@ Test(plot, scripts_carry_the_fit_and_the_oversubscription)
 	char path[8192];
 
 	need_gnuplot();
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	plot_ok();
 	snprintf(path, sizeof(path), "%s/charts/speedup-scaling-1.gp", tmp);
-	cr_assert(file_has(path, "set logscale x 2"));
-	cr_assert(file_has(path, "set xtics (1, 2, 4)"));
-	cr_assert(file_has(path, "'speedup-scaling-1.dat' index 1"));
-	cr_assert(file_has(path, "Tb/(a1 + b1/x) with lines"));
-	cr_assert(file_has(path, "x with lines"));
-	cr_assert(file_has(path, "more workers than cores (2)"));
-	cr_assert(file_has(path, "pthreads (schedule=static): s = 0.20"));
-	cr_assert_not(file_has(path, "@"), "a placeholder was left");
+	cr_assert(pbt_file_has(path, "set logscale x 2"));
+	cr_assert(pbt_file_has(path, "set xtics (1, 2, 4)"));
+	cr_assert(pbt_file_has(path, "'speedup-scaling-1.dat' index 1"));
+	cr_assert(pbt_file_has(path, "Tb/(a1 + b1/x) with lines"));
+	cr_assert(pbt_file_has(path, "x with lines"));
+	cr_assert(pbt_file_has(path, "more workers than cores (2)"));
+	cr_assert(pbt_file_has(path, "pthreads (schedule=static): s = 0.20"));
+	cr_assert_not(pbt_file_has(path, "@"), "a placeholder was left");
 	snprintf(path, sizeof(path), "%s/charts/speedup-scaling-1.dat", tmp);
-	cr_assert(file_has(path, "4 2.5 2.39024 2.61538 1\n"));
+	cr_assert(pbt_file_has(path, "4 2.5 2.39024 2.61538 1\n"));
 }
 
 /* Runs gnuplot on script inside dir, as a user would; its exit status. */
@@ -234,7 +129,7 @@ Test(plot, scripts_rerender_from_their_folder)
 	char charts[4096], png[8192];
 
 	need_gnuplot();
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	plot_ok();
 	snprintf(charts, sizeof(charts), "%s/charts", tmp);
 	snprintf(png, sizeof(png), "%s/time-oversub-1.png", charts);
@@ -246,44 +141,38 @@ Test(plot, scripts_rerender_from_their_folder)
 Test(plot, odd_names_are_quoted)
 {
 	char path[8192];
-	FILE *f;
 
 	need_gnuplot();
-	new_tmp();
-	snprintf(path, sizeof(path), "%s/runs.csv", tmp);
-	f = fopen(path, "w");
-	cr_assert(f);
-	fputs("experiment,cell,workload,strategy,workers,repetition,status,"
-	      "wall_s,param_label,message\n"
-	      "it's odd,1,w,serial,1,1,ok,1.0,\"it's, \"\"odd\"\"\",\n"
-	      "it's odd,2,w,serial,2,1,ok,1.0,\"it's, \"\"odd\"\"\",\n"
-	      "it's odd,3,w,threads,2,1,ok,0.5,\"it's, \"\"odd\"\"\",\n"
-	      "it's odd,4,w,serial,1,1,ok,1.0,plain,\n",
-	      f);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/experiments.csv", tmp);
-	f = fopen(path, "w");
-	cr_assert(f);
-	fputs("experiment,workload,workload_params,strategy_params,"
-	      "baseline_strategy,baseline_workers,fit_oversubscribed,cores\n"
-	      "it's odd,w,label,,serial,1,false,2\n",
-	      f);
-	fclose(f);
+	tmp = pbt_scratch_new();
+	pbt_write_in(
+	    tmp, "runs.csv",
+	    "experiment,cell,workload,strategy,workers,repetition,status,"
+	    "wall_s,param_label,message\n"
+	    "it's odd,1,w,serial,1,1,ok,1.0,\"it's, \"\"odd\"\"\",\n"
+	    "it's odd,2,w,serial,2,1,ok,1.0,\"it's, \"\"odd\"\"\",\n"
+	    "it's odd,3,w,threads,2,1,ok,0.5,\"it's, \"\"odd\"\"\",\n"
+	    "it's odd,4,w,serial,1,1,ok,1.0,plain,\n");
+	pbt_write_in(tmp, "experiments.csv",
+		     "experiment,workload,workload_params,strategy_params,"
+		     "baseline_strategy,baseline_workers,fit_oversubscribed,"
+		     "cores\n"
+		     "it's odd,w,label,,serial,1,false,2\n");
 	plot_ok();
 	cr_assert_gt(file_size("%s/charts/%s", "speedup-it_s_odd-1.png"), 5000);
 	snprintf(path, sizeof(path), "%s/charts/speedup-it_s_odd-1.gp", tmp);
-	cr_assert(file_has(path, "'it''s odd (label=it''s, \"odd\"): "
-				 "speed-up'"));
+	cr_assert(pbt_file_has(path, "'it''s odd (label=it''s, \"odd\"): "
+				     "speed-up'"));
 }
 
 Test(plot, without_gnuplot_says_how_to_install_it)
 {
 	struct pb_err err = {{0}};
 
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	setenv("PATH", "/nonexistent-for-this-test", 1);
 	cr_assert_not(pb_plot_available());
-	cr_assert_eq(pb_plot_dir(tmp, repo_dir("plots"), &err), PB_ERROR);
+	cr_assert_eq(pb_plot_dir(tmp, pbt_source_path("plots"), &err),
+		     PB_ERROR);
 	cr_assert(strstr(err.msg, "gnuplot is not installed"), "%s", err.msg);
 	cr_assert(strstr(err.msg, "apt-get install gnuplot-nox"), "%s",
 		  err.msg);
@@ -304,7 +193,7 @@ static const char *bad_templates(const char *extra)
 
 	snprintf(dir, sizeof(dir), "%s/tpl", tmp);
 	cr_assert_eq(mkdir(dir, 0755), 0);
-	copy_dir(repo_dir("plots"), dir);
+	pbt_copy_tree(pbt_source_path("plots"), dir);
 	snprintf(path, sizeof(path), "%s/speedup.gp", dir);
 	f = fopen(path, "a");
 	cr_assert(f);
@@ -317,7 +206,7 @@ Test(plot, unknown_placeholder_is_an_error)
 {
 	struct pb_err err = {{0}};
 
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	const char *tpl = bad_templates("set label '@BOGUS@'\n");
 	cr_assert_eq(pb_plot_dir(tmp, tpl, &err), PB_ERROR);
 	cr_assert(strstr(err.msg, "speedup.gp: unknown placeholder @BOGUS@"),
@@ -328,7 +217,7 @@ Test(plot, missing_templates_are_named)
 {
 	struct pb_err err = {{0}};
 
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	cr_assert_eq(pb_plot_dir(tmp, "/nonexistent/plots", &err), PB_ERROR);
 	cr_assert(strstr(err.msg, "/nonexistent/plots/speedup.gp"), "%s",
 		  err.msg);
@@ -340,7 +229,7 @@ Test(plot, gnuplot_failure_is_reported_with_its_words)
 	struct pb_err err = {{0}};
 
 	need_gnuplot();
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	const char *tpl = bad_templates("set no_such_option_at_all\n");
 	cr_assert_eq(pb_plot_dir(tmp, tpl, &err), PB_ERROR);
 	cr_assert(strstr(err.msg, "speedup-scaling-1.gp: gnuplot failed "
@@ -353,8 +242,9 @@ Test(plot, bad_results_folder_fails_before_plotting)
 {
 	struct pb_err err = {{0}};
 
-	new_tmp();
-	cr_assert_eq(pb_plot_dir(tmp, repo_dir("plots"), &err), PB_ERROR);
+	tmp = pbt_scratch_new();
+	cr_assert_eq(pb_plot_dir(tmp, pbt_source_path("plots"), &err),
+		     PB_ERROR);
 	cr_assert(strstr(err.msg, "runs.csv: cannot open"), "%s", err.msg);
 	cr_assert_eq(file_size("%s/%s", "charts"), -1);
 }

@@ -4,132 +4,36 @@
  * (meta_read.c): good documents, escapes, and refusals with positions.
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csv_read.h"
 #include "meta_read.h"
+#include "pbt_files.h"
 #include "plot.h"
 #include "report.h"
 
-static char tmp[256];
-
-static const char *repo_dir(const char *name)
-{
-	static char dir[4096];
-	const char *slash = strrchr(__FILE__, '/');
-
-	snprintf(dir, sizeof(dir), "%s", name);
-	if (access(dir, R_OK) == 0)
-		return dir;
-	snprintf(dir, sizeof(dir), "%.*s/../%s",
-		 slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".",
-		 name);
-	return dir;
-}
-
-static void copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	ssize_t n;
-	int in = open(from, O_RDONLY), out;
-
-	cr_assert(in >= 0, "open %s", from);
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	cr_assert(out >= 0, "create %s", to);
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		cr_assert_eq(write(out, buf, (size_t)n), n);
-	close(in);
-	close(out);
-}
-
-static void copy_case(const char *name)
-{
-	char src[4096], a[8192], b[8192];
-	struct dirent *e;
-	DIR *d;
-
-	snprintf(tmp, sizeof(tmp), "/tmp/pb-report-XXXXXX");
-	cr_assert(mkdtemp(tmp));
-	snprintf(src, sizeof(src), "%s/%s", repo_dir("tests/data"), name);
-	d = opendir(src);
-	cr_assert(d, "no test data folder %s", src);
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(a, sizeof(a), "%s/%s", src, e->d_name);
-		snprintf(b, sizeof(b), "%s/%s", tmp, e->d_name);
-		copy_file(a, b);
-	}
-	closedir(d);
-}
-
-static void remove_tree(const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	char sub[8192];
-	DIR *d;
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
-		while ((e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-			remove_tree(sub);
-		}
-		closedir(d);
-		rmdir(path);
-		return;
-	}
-	unlink(path);
-}
-
-static void remove_tmp(void)
-{
-	if (tmp[0])
-		remove_tree(tmp);
-	tmp[0] = '\0';
-}
+static const char *tmp; /* the scratch folder */
 
 /* dir/report.md, made by pb_report_dir; the caller frees it. */
 static char *report(void)
 {
 	struct pb_err err = {{0}};
-	char path[4096], *text;
-	size_t len;
+	char path[4096];
 
 	cr_assert_eq(pb_report_dir(tmp, &err), PB_OK, "%s", err.msg);
 	snprintf(path, sizeof(path), "%s/report.md", tmp);
-	cr_assert_eq(pb_read_whole_file(path, &text, &len, &err), PB_OK);
-	return text;
-}
-
-static void write_meta(const char *text)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/meta.json", tmp);
-	f = fopen(path, "w");
-	cr_assert(f);
-	fputs(text, f);
-	fclose(f);
+	return pbt_read(path);
 }
 
 #define HAS(text, needle)                                                      \
 	cr_assert(strstr(text, needle), "report lacks: %s", needle)
 
-TestSuite(report, .fini = remove_tmp);
+TestSuite(report, .fini = pbt_scratch_remove);
 
 Test(report, sections_tables_and_fits)
 {
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	char *md = report();
 
 	HAS(md, "# parabench report: scaling, oversub\n");
@@ -159,7 +63,7 @@ Test(report, sections_tables_and_fits)
 
 Test(report, warnings)
 {
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	char *md = report();
 
 	HAS(md, "## Warnings\n");
@@ -177,7 +81,7 @@ Test(report, warnings)
 
 Test(report, charts_linked_only_when_drawn)
 {
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	char *md = report();
 	cr_assert_null(strstr(md, "![speed-up]"));
 	free(md);
@@ -185,8 +89,8 @@ Test(report, charts_linked_only_when_drawn)
 	if (!pb_plot_available())
 		cr_skip_test("gnuplot is not installed");
 	struct pb_err err = {{0}};
-	cr_assert_eq(pb_plot_dir(tmp, repo_dir("plots"), &err), PB_OK, "%s",
-		     err.msg);
+	cr_assert_eq(pb_plot_dir(tmp, pbt_source_path("plots"), &err), PB_OK,
+		     "%s", err.msg);
 	md = report();
 	HAS(md, "![speed-up](charts/speedup-scaling-1.png)");
 	HAS(md, "![wall time](charts/time-scaling-2.png)");
@@ -197,9 +101,10 @@ Test(report, charts_linked_only_when_drawn)
 
 Test(report, interrupted_run_is_flagged)
 {
-	copy_case("results-basic");
-	write_meta("{\"status\": \"interrupted\", \"host\": \"h\", "
-		   "\"experiment_text\": \"name: x\\n\"}");
+	tmp = pbt_scratch_data("results-basic");
+	pbt_write_in(tmp, "meta.json",
+		     "{\"status\": \"interrupted\", \"host\": \"h\", "
+		     "\"experiment_text\": \"name: x\\n\"}");
 	char *md = report();
 	HAS(md, "> **This run is interrupted**");
 	HAS(md, "- the run is interrupted, not complete");
@@ -210,16 +115,11 @@ Test(report, interrupted_run_is_flagged)
 Test(report, missing_meta_is_noted_and_yaml_read_from_the_folder)
 {
 	char path[4096];
-	FILE *f;
 
-	copy_case("results-basic");
+	tmp = pbt_scratch_data("results-basic");
 	snprintf(path, sizeof(path), "%s/meta.json", tmp);
 	cr_assert_eq(unlink(path), 0);
-	snprintf(path, sizeof(path), "%s/experiment.yaml", tmp);
-	f = fopen(path, "w");
-	cr_assert(f);
-	fputs("name: from-the-folder\n", f);
-	fclose(f);
+	pbt_write_in(tmp, "experiment.yaml", "name: from-the-folder\n");
 	char *md = report();
 	HAS(md, "meta.json was not found");
 	HAS(md, "```yaml\nname: from-the-folder\n```");
@@ -232,8 +132,9 @@ Test(report, malformed_meta_fails_with_position)
 {
 	struct pb_err err = {{0}};
 
-	copy_case("results-basic");
-	write_meta("{\n  \"host\": \"h\",\n  \"cores\": [2]\n}\n");
+	tmp = pbt_scratch_data("results-basic");
+	pbt_write_in(tmp, "meta.json",
+		     "{\n  \"host\": \"h\",\n  \"cores\": [2]\n}\n");
 	cr_assert_eq(pb_report_dir(tmp, &err), PB_ERROR);
 	cr_assert(strstr(err.msg, "meta.json:3:12: a nested array"), "%s",
 		  err.msg);
@@ -243,8 +144,7 @@ Test(report, no_runs_fails_naming_the_file)
 {
 	struct pb_err err = {{0}};
 
-	snprintf(tmp, sizeof(tmp), "/tmp/pb-report-XXXXXX");
-	cr_assert(mkdtemp(tmp));
+	tmp = pbt_scratch_new();
 	cr_assert_eq(pb_report_dir(tmp, &err), PB_ERROR);
 	cr_assert(strstr(err.msg, "runs.csv: cannot open"), "%s", err.msg);
 }
@@ -319,7 +219,7 @@ Test(meta_read, the_real_writer_output)
 	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/results-basic/meta.json",
-		 repo_dir("tests/data"));
+		 pbt_source_path("tests/data"));
 	cr_assert_eq(pb_meta_read(path, &d, &err), PB_OK, "%s", err.msg);
 	cr_assert_str_eq(pb_meta_get(&d, "cores"), "2");
 	cr_assert(strstr(pb_meta_get(&d, "experiment_text"),
@@ -363,28 +263,17 @@ Test(meta_read, missing_file_is_named)
 
 Test(report, baseline_without_ok_runs_is_warned)
 {
-	char path[4096];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "/tmp/pb-report-XXXXXX");
-	cr_assert(mkdtemp(tmp));
-	snprintf(path, sizeof(path), "%s/runs.csv", tmp);
-	f = fopen(path, "w");
-	cr_assert(f);
-	fputs("experiment,cell,workload,strategy,workers,repetition,status,"
-	      "wall_s,message\n"
-	      "e,1,w,serial,1,1,crashed,0,\"killed by signal 9\"\n"
-	      "e,2,w,threads,2,1,ok,0.5,\n",
-	      f);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/experiments.csv", tmp);
-	f = fopen(path, "w");
-	cr_assert(f);
-	fputs("experiment,workload,workload_params,strategy_params,"
-	      "baseline_strategy,baseline_workers,fit_oversubscribed,cores\n"
-	      "e,w,,,serial,1,false,2\n",
-	      f);
-	fclose(f);
+	tmp = pbt_scratch_new();
+	pbt_write_in(tmp, "runs.csv",
+		     "experiment,cell,workload,strategy,workers,repetition,"
+		     "status,wall_s,message\n"
+		     "e,1,w,serial,1,1,crashed,0,\"killed by signal 9\"\n"
+		     "e,2,w,threads,2,1,ok,0.5,\n");
+	pbt_write_in(tmp, "experiments.csv",
+		     "experiment,workload,workload_params,strategy_params,"
+		     "baseline_strategy,baseline_workers,fit_oversubscribed,"
+		     "cores\n"
+		     "e,w,,,serial,1,false,2\n");
 	char *md = report();
 	HAS(md, "e-1: the baseline cell (1) has no ok run");
 	HAS(md, "No usable baseline (serial at 1 worker)");

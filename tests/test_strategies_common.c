@@ -10,11 +10,8 @@
  * cover them.
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
-#include <errno.h>
-#include <stdlib.h>
-#include <sys/wait.h>
 
+#include "pbt_leftovers.h"
 #include "pbtest.h"
 
 static const char *const all[] = {"serial", "pthreads", "fork", "shm"};
@@ -22,96 +19,6 @@ static const char *const parallel[] = {"pthreads", "fork", "shm"};
 static const char *const schedules[] = {
     "schedule=dynamic; chunk=1", "schedule=dynamic; chunk=5",
     "schedule=dynamic; chunk=1000", "schedule=static"};
-
-#define MAX_SHM 256
-
-/* What a run could leave behind, counted before and after it. */
-struct leftovers {
-	int fds;
-	int shared_maps;
-	size_t nshm;
-	char shm[MAX_SHM][256];
-};
-
-/* Shared anonymous mappings show as "/dev/zero (deleted)". */
-static int count_shared_maps(void)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[4096];
-	int n = 0;
-
-	cr_assert_not_null(f);
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, "/dev/zero") != NULL ||
-		     strstr(line, "/dev/shm/") != NULL;
-	fclose(f);
-	return n;
-}
-
-static void snapshot(struct leftovers *l)
-{
-	DIR *d = opendir("/dev/shm");
-	struct dirent *e;
-
-	l->nshm = 0;
-	/* Criterion's own entries (bxf*) come and go with parallel tests. */
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.' && strncmp(e->d_name, "bxf", 3) != 0 &&
-		    l->nshm < MAX_SHM)
-			snprintf(l->shm[l->nshm++], sizeof(l->shm[0]), "%s",
-				 e->d_name);
-	if (d)
-		closedir(d);
-	l->shared_maps = count_shared_maps();
-	l->fds = pbt_count_fds();
-}
-
-static bool had_shm(const struct leftovers *l, const char *name)
-{
-	for (size_t k = 0; k < l->nshm; k++)
-		if (strcmp(l->shm[k], name) == 0)
-			return true;
-	return false;
-}
-
-static void assert_no_leftovers(const struct leftovers *before,
-				const char *what)
-{
-	struct leftovers now;
-
-	snapshot(&now);
-	cr_assert_eq(now.fds, before->fds,
-		     "%s: %d descriptors before, %d after", what, before->fds,
-		     now.fds);
-	errno = 0;
-	cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1,
-		     "%s: a child process is left", what);
-	cr_assert_eq(errno, ECHILD, "%s: waitpid: %s", what, strerror(errno));
-	for (size_t k = 0; k < now.nshm; k++)
-		cr_assert(had_shm(before, now.shm[k]),
-			  "%s: new /dev/shm entry %s", what, now.shm[k]);
-	cr_assert_eq(now.shared_maps, before->shared_maps,
-		     "%s: %d shared mappings before, %d after", what,
-		     before->shared_maps, now.shared_maps);
-}
-
-/* pbt_run, asserting that the run left nothing behind. */
-static void run_clean(const char *workload, const char *wparams,
-		      const char *strategy, const char *sparams,
-		      unsigned workers, struct pb_measure *m)
-{
-	struct leftovers before;
-	char what[256];
-
-	/* Load the plugins first: loading is not what is checked. */
-	pbt_plugin(PB_KIND_WORKLOAD, workload);
-	pbt_plugin(PB_KIND_STRATEGY, strategy);
-	snapshot(&before);
-	pbt_run(workload, wparams, strategy, sparams, workers, m);
-	snprintf(what, sizeof(what), "%s [%s] under %s [%s], %u workers",
-		 workload, wparams, strategy, sparams, workers);
-	assert_no_leftovers(&before, what);
-}
 
 static double estimate_of(const struct pb_measure *m)
 {
@@ -125,11 +32,12 @@ static void assert_pi_identical(const char *strategy, const char *wparams)
 	struct pb_measure m;
 	double want, got;
 
-	run_clean("pi", wparams, "serial", "", 1, &m);
+	pbt_run_clean("pi", wparams, "serial", "", 1, &m);
 	want = estimate_of(&m);
 	for (unsigned w = 1; w <= 16; w++)
 		for (size_t s = 0; s < PB_COUNT(schedules); s++) {
-			run_clean("pi", wparams, strategy, schedules[s], w, &m);
+			pbt_run_clean("pi", wparams, strategy, schedules[s], w,
+				      &m);
 			got = estimate_of(&m);
 			cr_assert(memcmp(&got, &want, sizeof(got)) == 0,
 				  "%s [%s] workers=%u: %.17g != serial's %.17g",
@@ -166,8 +74,8 @@ Test(strategies, empty_job_of_zero_tasks, .timeout = 30)
 	for (size_t k = 0; k < PB_COUNT(all); k++)
 		for (unsigned w = 1; w <= 3; w += 2)
 			for (size_t s = 0; s < PB_COUNT(schedules); s++) {
-				run_clean("empty", "tasks=0", all[k],
-					  k ? schedules[s] : "", w, &m);
+				pbt_run_clean("empty", "tasks=0", all[k],
+					      k ? schedules[s] : "", w, &m);
 				cr_assert_eq(m.status, PB_STATUS_OK,
 					     "%s workers=%u: %s", all[k], w,
 					     m.message);
@@ -182,8 +90,8 @@ Test(strategies, more_workers_than_tasks, .timeout = 30)
 
 	for (size_t k = 0; k < PB_COUNT(all); k++)
 		for (size_t s = 0; s < PB_COUNT(schedules); s++) {
-			run_clean("empty", "tasks=3", all[k],
-				  k ? schedules[s] : "", 16, &m);
+			pbt_run_clean("empty", "tasks=3", all[k],
+				      k ? schedules[s] : "", 16, &m);
 			/* empty's verify checks every result's byte. */
 			cr_assert_eq(m.status, PB_STATUS_OK, "%s [%s]: %s",
 				     all[k], schedules[s], m.message);
@@ -197,8 +105,9 @@ Test(strategies, every_result_lands_in_its_slot, .timeout = 30)
 
 	for (size_t k = 0; k < PB_COUNT(all); k++)
 		for (unsigned w = 1; w <= 4; w++) {
-			run_clean("empty", "tasks=5000", all[k],
-				  k ? "schedule=dynamic; chunk=3" : "", w, &m);
+			pbt_run_clean("empty", "tasks=5000", all[k],
+				      k ? "schedule=dynamic; chunk=3" : "", w,
+				      &m);
 			cr_assert_eq(m.status, PB_STATUS_OK,
 				     "%s workers=%u: %s", all[k], w, m.message);
 		}
@@ -210,7 +119,7 @@ Test(strategies, task_error_passes_its_message_on, .timeout = 30)
 
 	for (size_t k = 0; k < PB_COUNT(all); k++)
 		for (unsigned w = 1; w <= 4; w++) {
-			run_clean("failing", "", all[k], "", w, &m);
+			pbt_run_clean("failing", "", all[k], "", w, &m);
 			cr_assert_eq(m.status, PB_STATUS_FAILED,
 				     "%s workers=%u: status %s: %s", all[k], w,
 				     pb_status_name(m.status), m.message);
@@ -224,8 +133,8 @@ Test(strategies, task_error_under_static_schedule, .timeout = 30)
 	struct pb_measure m;
 
 	for (size_t k = 0; k < PB_COUNT(parallel); k++) {
-		run_clean("failing", "tasks=40; fail_task=0", parallel[k],
-			  "schedule=static", 3, &m);
+		pbt_run_clean("failing", "tasks=40; fail_task=0", parallel[k],
+			      "schedule=static", 3, &m);
 		cr_assert_eq(m.status, PB_STATUS_FAILED, "%s: %s", parallel[k],
 			     m.message);
 		cr_assert(strstr(m.message, "task 0 failed on purpose"), "%s",
@@ -237,14 +146,14 @@ Test(strategies, worker_init_error_passes_its_message_on, .timeout = 30)
 {
 	struct pb_measure m;
 
-	run_clean("failing", "fail_task=-1; fail_worker=0", "serial", "", 1,
-		  &m);
+	pbt_run_clean("failing", "fail_task=-1; fail_worker=0", "serial", "", 1,
+		      &m);
 	cr_assert_eq(m.status, PB_STATUS_FAILED, "%s", m.message);
 	cr_assert(strstr(m.message, "worker_init of worker 0 failed"), "%s",
 		  m.message);
 	for (size_t k = 0; k < PB_COUNT(parallel); k++) {
-		run_clean("failing", "fail_task=-1; fail_worker=2", parallel[k],
-			  "", 4, &m);
+		pbt_run_clean("failing", "fail_task=-1; fail_worker=2",
+			      parallel[k], "", 4, &m);
 		cr_assert_eq(m.status, PB_STATUS_FAILED, "%s: %s", parallel[k],
 			     m.message);
 		cr_assert(strstr(m.message, "worker_init of worker 2 failed"),
@@ -257,7 +166,7 @@ Test(strategies, rejected_answer_is_wrong, .timeout = 30)
 	struct pb_measure m;
 
 	for (size_t k = 0; k < PB_COUNT(all); k++) {
-		run_clean("wrong", "", all[k], "", 3, &m);
+		pbt_run_clean("wrong", "", all[k], "", 3, &m);
 		cr_assert_eq(m.status, PB_STATUS_WRONG, "%s: status %s: %s",
 			     all[k], pb_status_name(m.status), m.message);
 		cr_assert(strstr(m.message, "verify: sum 36 over 8 tasks "
@@ -278,7 +187,7 @@ Test(strategies, test_workloads_reject_a_task_beyond_tasks)
 
 	for (size_t k = 0; k < PB_COUNT(cases); k++) {
 		/* setup refuses, so nothing runs, whatever the strategy. */
-		run_clean(cases[k][0], cases[k][1], "serial", "", 1, &m);
+		pbt_run_clean(cases[k][0], cases[k][1], "serial", "", 1, &m);
 		cr_assert_eq(m.status, PB_STATUS_FAILED, "%s", cases[k][0]);
 		cr_assert(strstr(m.message, "setup: ") &&
 			      strstr(m.message, "must be below tasks"),

@@ -8,8 +8,7 @@
  * one byte per task keeps the transport cost minimal. `tasks` may be 0, to
  * test strategies on an empty job.
  */
-#include <parabench/plugin.h>
-#include <stdlib.h>
+#include "common.h"
 
 enum { P_TASKS };
 
@@ -21,16 +20,6 @@ static const struct pb_param params[] = {
 static const struct pb_metric metrics[] = {
     {"tasks", "", "number of results reduced"},
 };
-
-static int empty_setup(const struct pb_args *args, struct pb_host *host,
-		       void **state, size_t *ntasks, struct pb_err *err)
-{
-	(void)host;
-	(void)err;
-	*state = NULL;
-	*ntasks = (size_t)args->values[P_TASKS].u.i;
-	return PB_OK;
-}
 
 static int empty_run_task(void *state, void *worker, size_t task, void *result,
 			  struct pb_err *err)
@@ -69,27 +58,14 @@ static int empty_verify(void *state, const void *results, size_t ntasks,
 	return PB_OK;
 }
 
-static void empty_teardown(void *state)
-{
-	(void)state;
-}
-
 static const struct pb_workload_hooks hooks = {
-    .setup = empty_setup,
+    .setup = pbt_setup_stateless,
     .run_task = empty_run_task,
     .reduce = empty_reduce,
     .verify = empty_verify,
-    .teardown = empty_teardown,
+    .teardown = pbt_teardown,
 };
 
-PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
-    PB_PLUGIN_HEADER(PB_KIND_WORKLOAD, "empty",
-		     "test only: tasks that do nothing (strategy overhead)",
-		     "1.0"),
-    .params = params,
-    .nparams = PB_COUNT(params),
-    .metrics = metrics,
-    .nmetrics = PB_COUNT(metrics),
-    .result_size = 1,
-    .workload = &hooks,
-};
+PBT_TEST_WORKLOAD("empty",
+		  "test only: tasks that do nothing (strategy overhead)", "1.0",
+		  1);

@@ -5,11 +5,11 @@
  * With `die: false` it behaves and teardown removes the folder itself.
  * The folder's path is reported as the metric text `dir`.
  */
-#include <parabench/plugin.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
+
+#include "common.h"
 
 enum { P_DIE };
 
@@ -86,13 +86,5 @@ static const struct pb_workload_hooks hooks = {
     .teardown = teardown,
 };
 
-PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
-    PB_PLUGIN_HEADER(PB_KIND_WORKLOAD, "litter",
-		     "test-only: leaves a folder behind when it dies", "1"),
-    .params = params,
-    .nparams = PB_COUNT(params),
-    .metrics = metrics,
-    .nmetrics = PB_COUNT(metrics),
-    .result_size = 1,
-    .workload = &hooks,
-};
+PBT_TEST_WORKLOAD("litter", "test-only: leaves a folder behind when it dies",
+		  "1", 1);

@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -66,29 +67,98 @@ static size_t param_index(const struct pb_plugin *p, const char *name)
 	return 0;
 }
 
-/* Parses one "name=value" into values[]. */
-static void set_one(const struct pb_plugin *p, char *item,
+/*
+ * Copies the text at *at, up to the first character of stops outside
+ * double quotes (or the end), into the arena and leaves *at on that stop.
+ * With unquote, the quotes go, \" and \\ inside them stand for " and \,
+ * and spaces outside quotes are trimmed at both ends; *quoted (if given)
+ * tells whether a quote was seen. Without, the text is copied as it is.
+ * Fails the test on a quote left open.
+ */
+static char *scan(const char **at, const char *stops, bool unquote,
+		  bool *quoted, struct pb_arena *arena)
+{
+	const char *s = *at;
+	char *out = pb_arena_alloc(arena, strlen(s) + 1);
+	size_t len = 0, keep = 0; /* keep: the length without trailing spaces */
+	bool in = false, any = false;
+
+	cr_assert_not_null(out);
+
+	for (; *s && (in || !strchr(stops, *s)); s++) {
+		char c = *s;
+		if (c == '"') {
+			in = !in;
+			any = true;
+			if (!unquote)
+				out[len++] = c;
+			keep = len;
+			continue;
+		}
+		if (in && c == '\\' && (s[1] == '"' || s[1] == '\\')) {
+			if (!unquote)
+				out[len++] = c;
+			c = *++s;
+		}
+		if (unquote && !in && c == ' ' && len == 0 && !any)
+			continue; /* a leading space */
+		out[len++] = c;
+		if (!unquote || in || c != ' ')
+			keep = len;
+	}
+	cr_assert_not(in, "a quote is left open in '%s'", *at);
+	out[keep] = '\0';
+	*at = s;
+	if (quoted)
+		*quoted = any;
+	return out;
+}
+
+/* Parses the text of a list value, [a, "b,c", ...], into *value. */
+static void set_list(const struct pb_param *q, const char *text,
+		     struct pb_value *value, struct pb_arena *arena,
+		     struct pb_err *why)
+{
+	size_t len = strlen(text), n = 0;
+	const char **items = pb_arena_alloc(arena, (len + 1) * sizeof(*items));
+
+	cr_assert(len >= 2 && text[0] == '[' && text[len - 1] == ']',
+		  "%s=%s: expected a list, [a, b, ...]", q->name, text);
+	const char *at = pb_arena_strndup(arena, text + 1, len - 2);
+	while (*at) {
+		bool quoted;
+		char *item = scan(&at, ",", true, &quoted, arena);
+		if (*item || quoted) /* "[a, ]" has one item, as in defaults */
+			items[n++] = item;
+		if (*at == ',')
+			at++;
+	}
+	cr_assert_eq(pb_value_from_items(q, items, n, arena, value, why), PB_OK,
+		     "%s=%s: %s", q->name, text, why->msg);
+}
+
+/* Parses one raw "name=value" into values[]. */
+static void set_one(const struct pb_plugin *p, const char *item,
 		    struct pb_value *values, struct pb_arena *arena)
 {
 	struct pb_err why = {{0}};
-	char *eq = strchr(item, '=');
+	const char *eq = strchr(item, '=');
 
 	cr_assert_not_null(eq, "expected name=value, got '%s'", item);
-	*eq = '\0';
-	char *name = item, *text = eq + 1;
-	while (*name == ' ')
-		name++;
-	for (char *e = eq; e > name && e[-1] == ' ';)
-		*--e = '\0';
-	while (*text == ' ')
-		text++;
+	const char *name = scan(&item, "=", true, NULL, arena), *rest = eq + 1;
 	size_t k = param_index(p, name);
-	struct pb_param q = p->params[k];
-	q.default_value = text;
-	int rc = (q.type == PB_INT_LIST || q.type == PB_STRING_LIST)
-		     ? pb_value_default(&q, arena, &values[k], &why)
-		     : pb_value_parse(&q, text, arena, &values[k], &why);
-	cr_assert_eq(rc, PB_OK, "%s.%s=%s: %s", p->name, name, text, why.msg);
+	const struct pb_param *q = &p->params[k];
+	if (q->type == PB_INT_LIST || q->type == PB_STRING_LIST) {
+		char *raw = pb_arena_strdup(arena, rest + strspn(rest, " "));
+		char *end = raw + strlen(raw);
+		while (end > raw && end[-1] == ' ')
+			*--end = '\0';
+		set_list(q, raw, &values[k], arena, &why);
+		return;
+	}
+	const char *text = scan(&rest, "", true, NULL, arena);
+	cr_assert_eq(pb_value_parse(q, text, arena, &values[k], &why), PB_OK,
+		     "%s.%s=%s: %s", p->name, name, text, why.msg);
 }
 
 struct pb_args pbt_args(const struct pb_plugin *p, const char *params,
@@ -102,13 +172,23 @@ struct pb_args pbt_args(const struct pb_plugin *p, const char *params,
 		if (p->params[k].default_value &&
 		    pb_value_default(&p->params[k], arena, &values[k], &why))
 			cr_assert_fail("%s: %s", p->name, why.msg);
-	if (params && *params) {
-		char *copy = pb_arena_strdup(arena, params), *save = NULL;
-		for (char *item = strtok_r(copy, ";", &save); item;
-		     item = strtok_r(NULL, ";", &save))
+	/* Items are split on ';' outside quotes; blank items are skipped. */
+	for (const char *at = params ? params : ""; *at;) {
+		const char *item = scan(&at, ";", false, NULL, arena);
+		if (item[strspn(item, " ")])
 			set_one(p, item, values, arena);
+		if (*at == ';')
+			at++;
 	}
 	return (struct pb_args){p->nparams, p->params, values};
+}
+
+struct pb_value *pbt_value(struct pb_args *args, const char *name)
+{
+	const struct pb_value *v = pb_arg(args, name);
+
+	cr_assert_not_null(v, "no parameter %s", name);
+	return (struct pb_value *)v;
 }
 
 #define MAX_OWNED 64
@@ -154,6 +234,19 @@ void pbt_run(const char *workload, const char *wparams, const char *strategy,
 	pb_arena_free(&arena);
 }
 
+void pbt_run_ok(const char *workload, const char *wparams, const char *strategy,
+		const char *sparams, unsigned workers, struct pb_measure *m)
+{
+	pbt_run(workload, wparams, strategy, sparams, workers, m);
+	cr_assert_eq(m->status, PB_STATUS_OK, "%s [%s] under %s [%s] x%u: %s",
+		     workload, wparams, strategy, sparams, workers, m->message);
+}
+
+bool pbt_have_strategy(const char *name)
+{
+	return pb_registry_find(pbt_registry(), PB_KIND_STRATEGY, name);
+}
+
 static size_t metric_index(const char *workload, const char *name)
 {
 	const struct pb_plugin *p = pbt_plugin(PB_KIND_WORKLOAD, workload);
@@ -176,16 +269,45 @@ const char *pbt_metric_text(const char *workload, const struct pb_measure *m,
 	return m->metrics[metric_index(workload, name)].text;
 }
 
-int pbt_count_fds(void)
+/* Entries of folder path, "." and ".." left out. */
+static int count_entries(const char *path)
 {
-	DIR *d = opendir("/proc/self/fd");
+	DIR *d = opendir(path);
 	int n = 0;
 
-	cr_assert_not_null(d);
+	cr_assert_not_null(d, "cannot read %s", path);
 	while (readdir(d))
 		n++;
 	closedir(d);
-	return n - 3; /* ".", ".." and the DIR's own descriptor */
+	return n - 2;
+}
+
+int pbt_count_fds(void)
+{
+	/* The DIR that reads the folder has a descriptor of its own. */
+	return count_entries("/proc/self/fd") - 1;
+}
+
+int pbt_count_threads(void)
+{
+	return count_entries("/proc/self/task");
+}
+
+void pbt_assert_no_child(const char *what)
+{
+	errno = 0;
+	cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1,
+		     "%s: a child process is left", what);
+	cr_assert_eq(errno, ECHILD, "%s: waitpid: %s", what, strerror(errno));
+}
+
+void pbt_assert_crashed(const struct pb_measure *m, const char *a,
+			const char *b)
+{
+	cr_assert_eq(m->status, PB_STATUS_CRASHED, "status %s: %s",
+		     pb_status_name(m->status), m->message);
+	cr_assert(strstr(m->message, a) && strstr(m->message, b),
+		  "expected '%s' and '%s' in: %s", a, b, m->message);
 }
 
 /* Reads all of fd into a NUL-terminated string. */
