@@ -71,13 +71,6 @@ static void exec(struct rows *r, unsigned nreps, unsigned warmup,
 	cr_assert_eq(pb_cell_exec(&job, &err), PB_OK, "%s", err.msg);
 }
 
-static void no_children_left(void)
-{
-	errno = 0;
-	cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1, "a child is left");
-	cr_assert_eq(errno, ECHILD);
-}
-
 static void init(void)
 {
 	pb_cell_exec_init();
@@ -111,7 +104,7 @@ Test(cell_exec, isolated_rows_match_in_process_rows)
 			     "same estimate in and out of isolation");
 	}
 	cr_assert_eq(pbt_count_fds(), fds, "no descriptor leaked");
-	no_children_left();
+	pbt_assert_no_child("after the cell");
 }
 
 Test(cell_exec, segfault_under_threads_is_a_crashed_row_per_repetition)
@@ -130,7 +123,7 @@ Test(cell_exec, segfault_under_threads_is_a_crashed_row_per_repetition)
 	cr_assert_eq(r.m[2].status, PB_STATUS_CRASHED);
 	cr_assert(strstr(r.m[2].message, "not run"), "%s", r.m[2].message);
 	cr_assert_eq(pbt_count_fds(), fds);
-	no_children_left();
+	pbt_assert_no_child("after the cell");
 }
 
 Test(cell_exec, crash_in_warmup_is_named)
@@ -142,7 +135,7 @@ Test(cell_exec, crash_in_warmup_is_named)
 	cr_assert_eq(r.n, 2);
 	cr_assert(strstr(r.m[0].message, "during a warm-up repetition"), "%s",
 		  r.m[0].message);
-	no_children_left();
+	pbt_assert_no_child("after the cell");
 }
 
 Test(cell_exec, exit_inside_a_task_is_crashed_with_its_status)
@@ -155,7 +148,7 @@ Test(cell_exec, exit_inside_a_task_is_crashed_with_its_status)
 	cr_assert_eq(r.m[0].status, PB_STATUS_CRASHED);
 	cr_assert(strstr(r.m[0].message, "exited with status 3"), "%s",
 		  r.m[0].message);
-	no_children_left();
+	pbt_assert_no_child("after the cell");
 }
 
 Test(cell_exec, hang_is_killed_at_the_timeout)
@@ -171,7 +164,7 @@ Test(cell_exec, hang_is_killed_at_the_timeout)
 		  r.m[0].message);
 	cr_assert_eq(r.m[1].status, PB_STATUS_TIMEOUT);
 	cr_assert_eq(pbt_count_fds(), fds);
-	no_children_left();
+	pbt_assert_no_child("after the cell");
 }
 
 Test(cell_exec, wrong_and_failed_rows_are_not_crashes)
@@ -233,7 +226,7 @@ Test(cell_exec, interruption_stops_after_the_repetition_in_progress)
 		cr_assert_eq(r.m[k].status, PB_STATUS_OK,
 			     "no crashed rows for an interruption: %s",
 			     r.m[k].message);
-	no_children_left();
+	pbt_assert_no_child("after the cell");
 }
 
 Test(cell_exec, interruption_in_process_too)
@@ -281,7 +274,7 @@ Test(cell_exec, misbehaviour_under_every_strategy, .timeout = 60)
 			cr_assert(strstr(r.m[0].message, cases[c].says),
 				  "%s/%s: %s", cases[c].workload, strategies[s],
 				  r.m[0].message);
-			no_children_left();
+			pbt_assert_no_child("after the cell");
 		}
 	cr_assert_eq(pbt_count_fds(), fds, "no descriptor leaked");
 }

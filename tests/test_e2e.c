@@ -14,20 +14,18 @@
 #include "cell_exec.h"
 #include "csv_read.h"
 #include "meta_read.h"
+#include "pbt_files.h"
 #include "pbtest.h"
-
-static char *dir;
 
 static void enter_tmp(void)
 {
-	dir = pbt_tmpdir();
-	cr_assert_eq(chdir(dir), 0);
+	cr_assert_eq(chdir(pbt_scratch_new()), 0);
 }
 
 static void leave_tmp(void)
 {
 	cr_assert_eq(chdir("/"), 0);
-	pb_remove_tree(dir);
+	pbt_scratch_remove();
 }
 
 TestSuite(e2e, .init = enter_tmp, .fini = leave_tmp, .timeout = 60);
