@@ -1,0 +1,305 @@
+/*
+ * analyze_view.c — summary.csv, fits.csv and experiments.csv read back
+ * and grouped for plot and report (pb_view_load, see analyze.h),
+ * analysing first when the results are missing or stale.
+ */
+#include "analyze_int.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+static bool newer(const struct stat *x, const struct stat *y)
+{
+	if (x->st_mtim.tv_sec != y->st_mtim.tv_sec)
+		return x->st_mtim.tv_sec > y->st_mtim.tv_sec;
+	return x->st_mtim.tv_nsec > y->st_mtim.tv_nsec;
+}
+
+/* True when summary.csv or fits.csv is missing or older than its inputs. */
+static bool analysis_stale(const char *dir)
+{
+	static const char *const outs[] = {"summary.csv", "fits.csv"};
+	static const char *const ins[] = {"runs.csv", "experiments.csv"};
+	char path[4096];
+	struct stat in, out;
+
+	for (size_t o = 0; o < PB_COUNT(outs); o++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, outs[o]);
+		if (stat(path, &out) != 0)
+			return true;
+		for (size_t i = 0; i < PB_COUNT(ins); i++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, ins[i]);
+			if (stat(path, &in) == 0 && newer(&in, &out))
+				return true;
+		}
+	}
+	return false;
+}
+
+static size_t find_or_add(const char **keys, size_t *n, const char *key)
+{
+	for (size_t k = 0; k < *n; k++)
+		if (strcmp(keys[k], key) == 0)
+			return k;
+	keys[*n] = key;
+	return (*n)++;
+}
+
+/* Splits rows[0..n) by the value of column col: lists of rows per key. */
+static int partition(struct pb_view *v, const struct pb_csv *csv,
+		     const size_t *rows, size_t n, const char *col,
+		     const char ***keys, size_t *nkeys, size_t **counts,
+		     size_t ***lists)
+{
+	long c = pb_csv_column(csv, col);
+	size_t *which = malloc((n ? n : 1) * sizeof(size_t));
+
+	*nkeys = 0;
+	*keys = pb_arena_alloc(&v->arena, (n ? n : 1) * sizeof(char *));
+	if (!which || !*keys || c < 0)
+		goto fail;
+	for (size_t k = 0; k < n; k++)
+		which[k] = find_or_add(*keys, nkeys,
+				       pb_csv_at(csv, rows[k], (size_t)c));
+	*counts = pb_arena_alloc(&v->arena, (*nkeys + 1) * sizeof(size_t));
+	*lists = pb_arena_alloc(&v->arena, (*nkeys + 1) * sizeof(size_t *));
+	if (!*counts || !*lists)
+		goto fail;
+	for (size_t k = 0; k < n; k++)
+		(*counts)[which[k]]++;
+	for (size_t g = 0; g < *nkeys; g++) {
+		(*lists)[g] =
+		    pb_arena_alloc(&v->arena, (*counts)[g] * sizeof(size_t));
+		if (!(*lists)[g])
+			goto fail;
+		(*counts)[g] = 0;
+	}
+	for (size_t k = 0; k < n; k++)
+		(*lists)[which[k]][(*counts)[which[k]]++] = rows[k];
+	free(which);
+	return PB_OK;
+fail:
+	free(which);
+	return PB_ERROR;
+}
+
+static int view_series(struct pb_view *v, struct pb_view_group *g)
+{
+	const char **labels;
+	size_t *counts, **lists;
+
+	if (partition(v, &v->summary, g->rows, g->nrows, "series", &labels,
+		      &g->nseries, &counts, &lists))
+		return PB_ERROR;
+	g->series =
+	    pb_arena_alloc(&v->arena, (g->nseries + 1) * sizeof(*g->series));
+	if (!g->series)
+		return PB_ERROR;
+	for (size_t s = 0; s < g->nseries; s++) {
+		struct pb_view_series *se = &g->series[s];
+		*se = (struct pb_view_series){.label = labels[s],
+					      .nrows = counts[s],
+					      .rows = lists[s],
+					      .fit = -1};
+		se->strategy = pb_csv_get(&v->summary, se->rows[0], "strategy");
+		for (size_t f = 0; f < v->fits.nrows; f++)
+			if (!strcmp(pb_csv_get(&v->fits, f, "group"), g->id) &&
+			    !strcmp(pb_csv_get(&v->fits, f, "series"),
+				    se->label))
+				se->fit = (long)f;
+	}
+	return PB_OK;
+}
+
+/* A number in its shortest exact form (0.2, not 0.20000000000000001). */
+static void short_value(struct pb_buf *b, const char *text)
+{
+	char t[64];
+	double v;
+
+	if (pb_csv_number(text, &v))
+		pb_an_shortest(v, t, sizeof(t));
+	pb_buf_printf(b, "%s", pb_csv_number(text, &v) ? t : text);
+}
+
+/* True when another group of g's experiment has another value in col. */
+static bool param_varies(const struct pb_view *v, const struct pb_view_group *g,
+			 const char *col)
+{
+	const char *mine = pb_csv_get(&v->summary, g->rows[0], col);
+
+	for (size_t k = 0; k < v->ngroups; k++) {
+		const struct pb_view_group *h = &v->groups[k];
+		if (h != g && !strcmp(h->experiment, g->experiment) &&
+		    strcmp(pb_csv_get(&v->summary, h->rows[0], col), mine))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * "samples=1e8, tasks=64": the workload parameters that tell this group
+ * from the other groups of its experiment ("" when it is the only one).
+ */
+static int group_label(struct pb_view *v, struct pb_view_group *g)
+{
+	const char *names =
+	    g->exp_row < 0
+		? ""
+		: pb_csv_get(&v->exps, (size_t)g->exp_row, "workload_params");
+	struct pb_buf b = {0};
+	char col[512];
+
+	for (const char *p = names; *p;) {
+		size_t len = strcspn(p, ";");
+		snprintf(col, sizeof(col), "param_%.*s", (int)len, p);
+		if (len && param_varies(v, g, col)) {
+			pb_buf_printf(&b, "%s%s=", b.len ? ", " : "", col + 6);
+			short_value(&b,
+				    pb_csv_get(&v->summary, g->rows[0], col));
+		}
+		p += len + (p[len] == ';');
+	}
+	g->label = pb_arena_strdup(&v->arena, b.data ? b.data : "");
+	bool oom = b.oom;
+	pb_buf_free(&b);
+	return g->label && !oom ? PB_OK : PB_ERROR;
+}
+
+static void group_experiment(struct pb_view *v, struct pb_view_group *g,
+			     unsigned meta_cores_)
+{
+	double x;
+
+	g->exp_row = -1;
+	g->cores = meta_cores_;
+	g->baseline_strategy = "serial";
+	g->baseline_workers = 1;
+	for (size_t r = 0; r < v->exps.nrows && g->exp_row < 0; r++)
+		if (!strcmp(pb_csv_get(&v->exps, r, "experiment"),
+			    g->experiment))
+			g->exp_row = (long)r;
+	if (g->exp_row < 0)
+		return;
+	size_t r = (size_t)g->exp_row;
+	g->baseline_strategy = pb_csv_get(&v->exps, r, "baseline_strategy");
+	x = pb_csv_num(&v->exps, r, "baseline_workers");
+	g->baseline_workers = x >= 1 ? (unsigned)x : 1;
+	x = pb_csv_num(&v->exps, r, "cores");
+	if (x >= 1)
+		g->cores = (unsigned)x;
+	g->fit_oversubscribed =
+	    !strcmp(pb_csv_get(&v->exps, r, "fit_oversubscribed"), "true");
+}
+
+static int view_group(struct pb_view *v, struct pb_view_group *g,
+		      unsigned cores)
+{
+	g->experiment = pb_csv_get(&v->summary, g->rows[0], "experiment");
+	g->workload = pb_csv_get(&v->summary, g->rows[0], "workload");
+	group_experiment(v, g, cores);
+	g->base = -1;
+	for (size_t k = 0; k < g->nrows && g->base < 0; k++) {
+		size_t r = g->rows[k];
+		if (!strcmp(pb_csv_get(&v->summary, r, "strategy"),
+			    g->baseline_strategy) &&
+		    pb_csv_num(&v->summary, r, "workers") ==
+			g->baseline_workers)
+			g->base = (long)r;
+	}
+	return view_series(v, g);
+}
+
+static int view_build(struct pb_view *v, const char *dir, struct pb_err *err)
+{
+	size_t n = v->summary.nrows, *all, *counts, **lists;
+	const char **ids;
+	unsigned cores = pb_an_meta_cores(dir);
+
+	all = pb_arena_alloc(&v->arena, (n ? n : 1) * sizeof(size_t));
+	if (!all)
+		return pb_fail(err, "out of memory");
+	for (size_t r = 0; r < n; r++)
+		all[r] = r;
+	if (partition(v, &v->summary, all, n, "group", &ids, &v->ngroups,
+		      &counts, &lists))
+		return pb_fail(err,
+			       "%s/summary.csv: out of memory, or no "
+			       "'group' column (rerun parabench analyze)",
+			       dir);
+	v->groups =
+	    pb_arena_alloc(&v->arena, (v->ngroups + 1) * sizeof(*v->groups));
+	if (!v->groups)
+		return pb_fail(err, "out of memory");
+	for (size_t g = 0; g < v->ngroups; g++) {
+		struct pb_view_group *gr = &v->groups[g];
+		*gr = (struct pb_view_group){
+		    .id = ids[g], .nrows = counts[g], .rows = lists[g]};
+		if (view_group(v, gr, cores))
+			return pb_fail(err,
+				       "%s: out of memory, or a "
+				       "summary.csv without a 'series' "
+				       "column",
+				       dir);
+	}
+	/* Labels compare groups with each other: all must exist first. */
+	for (size_t g = 0; g < v->ngroups; g++)
+		if (group_label(v, &v->groups[g]))
+			return pb_fail(err, "out of memory");
+	return PB_OK;
+}
+
+static int view_check(const struct pb_view *v, const char *dir,
+		      struct pb_err *err)
+{
+	static const char *const need[] = {
+	    "experiment", "group",    "series",	 "strategy",
+	    "workers",	  "median_s", "speedup", "efficiency"};
+
+	for (size_t k = 0; k < PB_COUNT(need); k++)
+		if (pb_csv_column(&v->summary, need[k]) < 0)
+			return pb_fail(err,
+				       "%s/summary.csv: no column '%s'; "
+				       "rerun `parabench analyze %s`",
+				       dir, need[k], dir);
+	if (pb_csv_column(&v->fits, "group") < 0 ||
+	    pb_csv_column(&v->fits, "series") < 0)
+		return pb_fail(err,
+			       "%s/fits.csv: no group or series column; "
+			       "rerun `parabench analyze %s`",
+			       dir, dir);
+	return PB_OK;
+}
+
+int pb_view_load(const char *dir, struct pb_view *out, struct pb_err *err)
+{
+	char path[4096];
+
+	*out = (struct pb_view){0};
+	if (analysis_stale(dir) && pb_analyze_dir(dir, err))
+		return PB_ERROR;
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	if (pb_csv_read(path, 0, &out->summary, err))
+		goto fail;
+	snprintf(path, sizeof(path), "%s/fits.csv", dir);
+	if (pb_csv_read(path, 0, &out->fits, err))
+		goto fail;
+	snprintf(path, sizeof(path), "%s/experiments.csv", dir);
+	if (pb_csv_read(path, 0, &out->exps, err))
+		goto fail;
+	if (view_check(out, dir, err) || view_build(out, dir, err))
+		goto fail;
+	return PB_OK;
+fail:
+	pb_view_free(out);
+	return PB_ERROR;
+}
+
+void pb_view_free(struct pb_view *view)
+{
+	pb_csv_free(&view->summary);
+	pb_csv_free(&view->fits);
+	pb_csv_free(&view->exps);
+	pb_arena_free(&view->arena);
+	*view = (struct pb_view){0};
+}
