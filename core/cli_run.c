@@ -8,6 +8,7 @@
  * repetition in progress (a second one at once); what was measured is kept
  * and analysed, meta.json says "interrupted", the exit status is 130/143.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -211,6 +212,27 @@ static int dry_run(const struct run *r)
 	return ferror(stdout) ? EXIT_NOT_OK : 0;
 }
 
+/*
+ * The name of the results folder: the experiment's name, or for a file of
+ * several experiments the file's base name without its extension.
+ */
+static void folder_name(const struct run *r, char *buf, size_t len)
+{
+	const char *base = strrchr(r->o.file, '/');
+
+	if (r->file.n == 1) {
+		snprintf(buf, len, "%s", r->file.items[0].name);
+		return;
+	}
+	snprintf(buf, len, "%s", base ? base + 1 : r->o.file);
+	char *dot = strrchr(buf, '.');
+	if (dot && dot != buf)
+		*dot = '\0';
+	for (char *p = buf; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("-_.", *p))
+			*p = '_';
+}
+
 /* The results folder and the files written before any cell runs. */
 static int begin_results(struct run *r)
 {
@@ -219,9 +241,13 @@ static int begin_results(struct run *r)
 
 	if (r->o.resume)
 		snprintf(r->dir, sizeof(r->dir), "%s", r->o.resume);
-	else if (pb_outdir_create(r->file.items[0].name, r->o.out, r->dir,
-				  sizeof(r->dir), &err))
-		goto fail;
+	else {
+		char name[256];
+		folder_name(r, name, sizeof(name));
+		if (pb_outdir_create(name, r->o.out, r->dir, sizeof(r->dir),
+				     &err))
+			goto fail;
+	}
 	r->meta = (struct pb_meta){
 	    .command_line = cli_command_line,
 	    .experiment_file =
