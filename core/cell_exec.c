@@ -427,13 +427,14 @@ static int run_isolated(const struct pb_cell_job *job, struct pb_err *err)
 	s.rfd = fds[0];
 	s.pidfd = (int)syscall(SYS_pidfd_open, s.pid, 0);
 	if (s.pidfd < 0) {
+		int e = errno; /* kill and wait below may change errno */
 		kill_group(&s);
 		reap(&s);
 		close(s.rfd);
 		return pb_fail(err,
-			       "pidfd_open: %s (Linux 5.3 or later "
-			       "is needed)",
-			       strerror(errno));
+			       "pidfd_open: %s (Linux 5.3 or later is needed; "
+			       "--no-isolate runs without it)",
+			       strerror(e));
 	}
 	int rc = supervise(&s, err);
 	close(s.pidfd);
