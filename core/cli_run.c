@@ -245,8 +245,10 @@ static int begin_results(struct run *r)
 		char name[256];
 		folder_name(r, name, sizeof(name));
 		if (pb_outdir_create(name, r->o.out, r->dir, sizeof(r->dir),
-				     &err))
-			goto fail;
+				     &err)) {
+			cli_error("%s", err.msg);
+			return EXIT_USAGE; /* a folder we may not use */
+		}
 	}
 	r->meta = (struct pb_meta){
 	    .command_line = cli_command_line,
@@ -268,10 +270,10 @@ static int begin_results(struct run *r)
 	    pb_runs_csv_open(&r->csv, path, &r->cells, r->o.resume != NULL,
 			     &err))
 		goto fail;
-	return PB_OK;
+	return 0;
 fail:
 	cli_error("%s", err.msg);
-	return PB_ERROR;
+	return EXIT_NOT_OK;
 }
 
 static volatile sig_atomic_t last_signal;
@@ -376,7 +378,9 @@ int cli_run(int argc, char **argv)
 		rc = dry_run(&r);
 		goto out;
 	}
-	rc = begin_results(&r) ? EXIT_NOT_OK : measure(&r);
+	rc = begin_results(&r);
+	if (rc == 0)
+		rc = measure(&r);
 out:
 	close_run(&r);
 	return rc;
