@@ -280,7 +280,7 @@ Test(e2e, out_never_overwrites)
 	pbt_write("res/keep", "x");
 	pbt_parabench(&p,
 		      (const char *[]){"run", "pi.yaml", "--out", "res", NULL});
-	cr_assert_neq(p.status, 0);
+	cr_assert_eq(p.status, 2, "bad usage: %s", p.err);
 	cr_assert(strstr(p.err, "not empty"), "%s", p.err);
 	cr_assert_neq(access("res/runs.csv", F_OK), 0);
 	pbt_proc_free(&p);
