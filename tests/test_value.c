@@ -481,8 +481,7 @@ Test(value, format)
 	cr_assert_str_eq(fmt(&(struct pb_value){PB_INT, {.i = -42}}), "-42");
 	cr_assert_str_eq(fmt(&(struct pb_value){PB_SIZE, {.i = 1 << 30}}),
 			 "1073741824");
-	cr_assert_str_eq(fmt(&(struct pb_value){PB_FLOAT, {.f = 0.1}}),
-			 "0.1");
+	cr_assert_str_eq(fmt(&(struct pb_value){PB_FLOAT, {.f = 0.1}}), "0.1");
 	cr_assert_str_eq(fmt(&(struct pb_value){PB_DURATION, {.f = 120}}),
 			 "120");
 	cr_assert_str_eq(fmt(&(struct pb_value){PB_BOOL, {.b = true}}), "true");
