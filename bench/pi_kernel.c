@@ -34,6 +34,8 @@
 #include "repetition.h"
 #include "value.h"
 
+#include "driver_args.h"
+
 #define REPS 3
 #define SEED 1
 #define CHECK_SAMPLES 8000000ULL /* a multiple of the 8 lanes */
@@ -72,41 +74,6 @@ static double median(double *v, size_t n)
 			return NAN;
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* Complete args for p: defaults, then "name=value; ..." scalar items. */
-static int make_args(const struct pb_plugin *p, const char *items,
-		     struct pb_arena *arena, struct pb_args *out,
-		     struct pb_err *err)
-{
-	struct pb_value *v =
-	    pb_arena_alloc(arena, (p->nparams + 1) * sizeof(*v));
-	char *copy = pb_arena_strdup(arena, items), *save = NULL;
-
-	if (!v || !copy)
-		return pb_fail(err, "out of memory");
-	for (size_t k = 0; k < p->nparams; k++)
-		if (pb_value_default(&p->params[k], arena, &v[k], err))
-			return PB_ERROR;
-	for (char *it = strtok_r(copy, ";", &save); it;
-	     it = strtok_r(NULL, ";", &save)) {
-		char *eq = strchr(it, '=');
-		size_t k = 0;
-		while (*it == ' ')
-			it++;
-		if (!eq)
-			return pb_fail(err, "expected name=value: %s", it);
-		*eq = '\0';
-		while (k < p->nparams && strcmp(p->params[k].name, it))
-			k++;
-		if (k == p->nparams)
-			return pb_fail(err, "%s has no parameter %s", p->name,
-				       it);
-		if (pb_value_parse(&p->params[k], eq + 1, arena, &v[k], err))
-			return PB_ERROR;
-	}
-	*out = (struct pb_args){p->nparams, p->params, v};
-	return PB_OK;
 }
 
 /* What one plugin run gave: per-core rate, inside count, simd width. */

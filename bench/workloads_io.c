@@ -38,6 +38,8 @@
 #include "repetition.h"
 #include "value.h"
 
+#include "driver_args.h"
+
 extern char **environ;
 
 #define REPS 6
@@ -81,44 +83,6 @@ static double best(const double *v, size_t n)
 	for (size_t k = 1; k < n; k++)
 		b = v[k] > b ? v[k] : b;
 	return b;
-}
-
-/*
- * Complete args for plugin p: defaults, then "name=value" items separated
- * by ';' (no list values needed here). Memory is owned by arena.
- */
-static int make_args(const struct pb_plugin *p, const char *items,
-		     struct pb_arena *arena, struct pb_args *out,
-		     struct pb_err *err)
-{
-	struct pb_value *v =
-	    pb_arena_alloc(arena, (p->nparams + 1) * sizeof(*v));
-	char *copy = pb_arena_strdup(arena, items), *save = NULL;
-
-	if (!v || !copy)
-		return pb_fail(err, "out of memory");
-	for (size_t k = 0; k < p->nparams; k++)
-		if (pb_value_default(&p->params[k], arena, &v[k], err))
-			return PB_ERROR;
-	for (char *it = strtok_r(copy, ";", &save); it;
-	     it = strtok_r(NULL, ";", &save)) {
-		char *eq = strchr(it, '=');
-		size_t k = 0;
-		while (*it == ' ')
-			it++;
-		if (!eq)
-			return pb_fail(err, "expected name=value: %s", it);
-		*eq = '\0';
-		while (k < p->nparams && strcmp(p->params[k].name, it))
-			k++;
-		if (k == p->nparams)
-			return pb_fail(err, "%s has no parameter %s", p->name,
-				       it);
-		if (pb_value_parse(&p->params[k], eq + 1, arena, &v[k], err))
-			return PB_ERROR;
-	}
-	*out = (struct pb_args){p->nparams, p->params, v};
-	return PB_OK;
 }
 
 static const struct pb_plugin *find(enum pb_kind kind, const char *name)
