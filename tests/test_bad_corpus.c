@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "experiment.h"
+#include "pbt_bad_cases.h"
 #include "pbtest.h"
 
 #define MIN_CORPUS 50
@@ -160,75 +161,38 @@ static void remove_tmpdir(void)
 	rmdir(tmpdir);
 }
 
-/* Writes head, n copies of unit, then tail to tmpdir/name. */
-static const char *generate(const char *name, const char *head,
-			    const char *unit, size_t n, const char *tail)
-{
-	static char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs(head, f);
-	for (size_t k = 0; k < n; k++)
-		fputs(unit, f);
-	fputs(tail, f);
-	cr_assert_eq(fclose(f), 0);
-	return path;
-}
-
 TestSuite(bad_generated, .init = make_tmpdir, .fini = remove_tmpdir);
 
-/* GENERATED: a 10 MB line holding one value. */
+/* GENERATED: each case of tests/support/pbt_bad_cases.c. */
+static void check_case(enum pbt_bad_case_id id)
+{
+	const struct pbt_bad_case *c = pbt_bad_case(id);
+	cr_assert(
+	    check_refused(pbt_bad_case_write(c, tmpdir), c->line, c->want),
+	    "%s", c->name);
+}
+
 Test(bad_generated, ten_megabyte_value)
 {
-	const char *p =
-	    generate("long-value.yaml",
-		     "workload: pi\nstrategies: serial\ndescription: \"",
-		     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		     200000, "\"\n");
-	cr_assert(check_refused(p, 3,
-				"a value of 10000000 bytes; expected at "
-				"most 65536 bytes per value"));
+	check_case(PBT_BAD_LONG_VALUE);
 }
 
-/* GENERATED: a 10 MB line of list elements. */
 Test(bad_generated, ten_megabyte_list)
 {
-	const char *p = generate("long-list.yaml",
-				 "workload: pi\nstrategies: serial\nworkers: [",
-				 "1, ", 3500000, "1]\n");
-	cr_assert(check_refused(p, 3, "more than 262144 YAML values"));
+	check_case(PBT_BAD_LONG_LIST);
 }
 
-/* GENERATED: 10,000 nested lists, beyond what a recursive parser survives. */
 Test(bad_generated, ten_thousand_nested_lists)
 {
-	char *nest = malloc(20002);
-	memset(nest, '[', 10000);
-	memset(nest + 10000, ']', 10000);
-	nest[20000] = '\0';
-	const char *p = generate("deep.yaml",
-				 "workload: pi\nstrategies: serial\nparams: "
-				 "{samples: ",
-				 nest, 1, "}\n");
-	free(nest);
-	cr_assert(check_refused(p, 3, "nested more than 64 deep"));
+	check_case(PBT_BAD_DEEP_LISTS);
 }
 
-/* GENERATED: 10,000 nested block mappings. */
 Test(bad_generated, ten_thousand_nested_mappings)
 {
-	const char *p = generate("deep-block.yaml", "", "{a: ", 10000, "1\n");
-	cr_assert(check_refused(p, 1, "nested more than 64 deep"));
+	check_case(PBT_BAD_DEEP_MAPS);
 }
 
-/* GENERATED: a file beyond the 16 MiB limit. */
 Test(bad_generated, file_beyond_the_size_limit)
 {
-	const char *p =
-	    generate("huge.yaml", "workload: pi\nstrategies: serial\n",
-		     "# padding padding padding padding padding\n", 420000, "");
-	cr_assert(check_refused(p, 1, "expected a smaller experiment file"));
+	check_case(PBT_BAD_HUGE_FILE);
 }

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cell_exec.h"
+#include "pbt_bad_cases.h"
 #include "pbtest.h"
 
 #define MIN_CORPUS 50
@@ -169,78 +170,36 @@ ParameterizedTest(int *shard, bad_cli, every_corpus_file_is_refused)
 
 /* ---- GENERATED cases: too big to commit ---------------------------------- */
 
-/*
- * Writes head, n copies of unit, then tail to ../in/name; returns that
- * relative path (a static buffer), as a user would type it from run/.
- */
-static const char *generate(const char *name, const char *head,
-			    const char *unit, size_t n, const char *tail)
+/* GENERATED: each case of tests/support/pbt_bad_cases.c. */
+static void check_case(enum pbt_bad_case_id id)
 {
-	static char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "../in/%s", name);
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs(head, f);
-	for (size_t k = 0; k < n; k++)
-		fputs(unit, f);
-	fputs(tail, f);
-	cr_assert_eq(fclose(f), 0);
-	return path;
+	const struct pbt_bad_case *c = pbt_bad_case(id);
+	cr_assert(
+	    check_refused(pbt_bad_case_write(c, "../in"), c->line, c->want),
+	    "%s", c->name);
 }
 
-/* GENERATED: a 10 MB line holding one value. */
 Test(bad_cli, ten_megabyte_value)
 {
-	const char *p =
-	    generate("long-value.yaml",
-		     "workload: pi\nstrategies: serial\ndescription: \"",
-		     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		     200000, "\"\n");
-	cr_assert(check_refused(p, 3,
-				"a value of 10000000 bytes; expected at "
-				"most 65536 bytes per value"));
+	check_case(PBT_BAD_LONG_VALUE);
 }
 
-/* GENERATED: a 10 MB line of list elements. */
 Test(bad_cli, ten_megabyte_list)
 {
-	const char *p = generate("long-list.yaml",
-				 "workload: pi\nstrategies: serial\nworkers: [",
-				 "1, ", 3500000, "1]\n");
-	cr_assert(check_refused(p, 3, "more than 262144 YAML values"));
+	check_case(PBT_BAD_LONG_LIST);
 }
 
-/* GENERATED: 10,000 nested flow lists. */
 Test(bad_cli, ten_thousand_nested_lists)
 {
-	char *nest = malloc(20001);
-
-	cr_assert_not_null(nest);
-	memset(nest, '[', 10000);
-	memset(nest + 10000, ']', 10000);
-	nest[20000] = '\0';
-	const char *p = generate("deep.yaml",
-				 "workload: pi\nstrategies: serial\nparams: "
-				 "{samples: ",
-				 nest, 1, "}\n");
-	free(nest);
-	cr_assert(check_refused(p, 3, "nested more than 64 deep"));
+	check_case(PBT_BAD_DEEP_LISTS);
 }
 
-/* GENERATED: 10,000 nested flow mappings. */
 Test(bad_cli, ten_thousand_nested_mappings)
 {
-	const char *p = generate("deep-map.yaml", "", "{a: ", 10000, "1\n");
-	cr_assert(check_refused(p, 1, "nested more than 64 deep"));
+	check_case(PBT_BAD_DEEP_MAPS);
 }
 
-/* GENERATED: a file beyond the 16 MiB limit. */
 Test(bad_cli, file_beyond_the_size_limit)
 {
-	const char *p =
-	    generate("huge.yaml", "workload: pi\nstrategies: serial\n",
-		     "# padding padding padding padding padding\n", 420000, "");
-	cr_assert(check_refused(p, 1, "expected a smaller experiment file"));
+	check_case(PBT_BAD_HUGE_FILE);
 }
