@@ -37,9 +37,10 @@ OPT ?= -O2
 # Messages are truncated to fixed buffers on purpose (they cross pipes);
 # gcc warns of that, clang neither warns nor knows the flag.
 NO_TRUNC_WARN := $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
-CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror $(NO_TRUNC_WARN) \
-	$(OPT) -g $(SANFLAGS) $(SAN_NO_WARN) \
-	-Iinclude -Icore -MMD -MP
+# Plugins see only include/: a plugin that reaches into core/ fails to build.
+CFLAGS_PLUGIN := -std=gnu11 -Wall -Wextra -Werror $(NO_TRUNC_WARN) \
+	$(OPT) -g $(SANFLAGS) $(SAN_NO_WARN) -Iinclude -MMD -MP
+CFLAGS_BASE := $(CFLAGS_PLUGIN) -Icore
 DEFS := -DPB_VERSION='"$(VERSION)"' -DPB_GIT_COMMIT='"$(GIT_COMMIT)"' \
 	-DPB_CFLAGS='"$(strip $(OPT) $(SANFLAGS))"' -DPB_SOURCE_DIR='"$(CURDIR)"'
 YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
@@ -47,9 +48,9 @@ YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CORE_LIBS := $(YAML_LIBS) -lm -pthread
 PLUGIN_FLAGS := -fPIC -shared -fvisibility=hidden -Wl,-z,defs
 
-CORE_SRC := $(filter-out core/main.c,$(wildcard core/*.c))
+CORE_SRC := $(filter-out core/cli/main.c,$(wildcard core/*/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
-MAIN_OBJ := $(BUILD)/obj/core/main.o
+MAIN_OBJ := $(BUILD)/obj/core/cli/main.o
 CORE_LIB := $(BUILD)/libpbcore.a
 
 # A plugin is plugins/<kind>/<name>.c; an optional <name>.pkgs beside it
@@ -76,7 +77,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps test run bench fuzz format clean check-format install
+.PHONY: all deps test run bench fuzz format clean check-format install check-layers
 all: $(BUILD)/parabench $(PLUGINS)
 
 deps:
@@ -106,7 +107,7 @@ $(BUILD)/plugins/%.so: $$(call plugin_src,%) include/parabench/plugin.h
 	@mkdir -p $(@D)
 	@mkdir -p $(BUILD)/obj/plugins
 	@echo "  PLUGIN  $@"
-	$(Q)$(CC) $(CFLAGS_BASE) $(PLUGIN_FLAGS) $(CFLAGS) $< -o $@ \
+	$(Q)$(CC) $(CFLAGS_PLUGIN) $(PLUGIN_FLAGS) $(CFLAGS) $< -o $@ \
 		-MF $(BUILD)/obj/plugins/$*.d \
 		$(call pkgs_of,$<) -lm -pthread $(LDFLAGS)
 
@@ -114,13 +115,13 @@ $(BUILD)/test-plugins/%.so: tests/plugins/%.c include/parabench/plugin.h
 	@mkdir -p $(@D)
 	@mkdir -p $(BUILD)/obj/test-plugins
 	@echo "  PLUGIN  $@"
-	$(Q)$(CC) $(CFLAGS_BASE) -fPIC -shared $(CFLAGS) $< -o $@ -lm -pthread \
+	$(Q)$(CC) $(CFLAGS_PLUGIN) -fPIC -shared $(CFLAGS) $< -o $@ -lm -pthread \
 		-MF $(BUILD)/obj/test-plugins/$*.d
 
 $(BUILD)/broken-plugins/%.so: tests/broken-plugins/%.c include/parabench/plugin.h
 	@mkdir -p $(@D) $(BUILD)/obj/broken-plugins
 	@echo "  PLUGIN  $@"
-	$(Q)$(CC) $(CFLAGS_BASE) -fPIC -shared $(CFLAGS) $< -o $@ \
+	$(Q)$(CC) $(CFLAGS_PLUGIN) -fPIC -shared $(CFLAGS) $< -o $@ \
 		-MF $(BUILD)/obj/broken-plugins/$*.d
 
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(CORE_LIB)
@@ -132,7 +133,7 @@ $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(CORE_LIB)
 
 # Every test binary runs with the build folder in its environment, so the
 # end-to-end tests find the binary and the plugins of this very build.
-test: deps
+test: deps check-layers
 	@$(MAKE) --no-print-directory all $(TEST_PLUGINS) $(TESTS)
 	@PB_BUILD=$(abspath $(BUILD)) scripts/run-tests.sh $(TESTS)
 
@@ -164,7 +165,7 @@ valgrind: deps
 # -fno-sanitize-recover: undefined behaviour aborts, so libFuzzer counts it
 # as a crash instead of printing it and going on.
 FUZZ_SECONDS ?= 60
-FUZZ_SRC := $(filter-out core/main.c core/cli%.c,$(wildcard core/*.c))
+FUZZ_SRC := $(filter-out core/cli/%,$(wildcard core/*/*.c))
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_experiment
 $(FUZZ_BIN): tests/fuzz/fuzz_experiment.c $(FUZZ_SRC)
 	@mkdir -p $(@D)
@@ -193,6 +194,11 @@ install: all
 	install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/parabench/plugins/
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/parabench/plots/
 	install -m 644 include/parabench/plugin.h $(DESTDIR)$(PREFIX)/include/parabench/
+
+# core/'s folders are layers: a file includes only its own folder and the
+# folders below it (scripts/check-layers.sh holds the order).
+check-layers:
+	@scripts/check-layers.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

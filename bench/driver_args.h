@@ -9,8 +9,8 @@
 #include <parabench/plugin.h>
 #include <string.h>
 
-#include "arena.h"
-#include "value.h"
+#include "lib/arena.h"
+#include "plugin/value.h"
 
 /* Parses "text" for parameter p, lists ("[a, b]") included. */
 static int bench_parse_value(const struct pb_param *p, const char *text,

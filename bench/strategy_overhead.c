@@ -30,9 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "registry.h"
-#include "value.h"
+#include "lib/arena.h"
+#include "plugin/registry.h"
+#include "plugin/value.h"
 
 /* Time spent on one group of probes, and the repetition bounds. */
 #define BUDGET_S 1.0

@@ -34,9 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "registry.h"
-#include "repetition.h"
-#include "value.h"
+#include "plugin/registry.h"
+#include "run/repetition.h"
+#include "plugin/value.h"
 
 #include "driver_args.h"
 

@@ -91,7 +91,7 @@ preload() {
 # fork and never runs its signal handlers, so the SIGUSR1 that stops the
 # cell is never seen. The end-to-end SIGINT tests (test_e2e, the real
 # binary through fork+exec) cover interruption under TSan.
-tsan_skip='cell_exec/interruption_stops_after_the_repetition_in_progress'
+tsan_skip='supervise/interruption_stops_after_the_repetition_in_progress'
 
 passed=0 failed=0 bad_bins=()
 for t in "$@"; do

@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analyze.h"
-#include "csv_read.h"
+#include "analysis/analyze.h"
+#include "lib/csv_read.h"
 #include "pbt_files.h"
 
 static const char *tmp; /* the scratch folder */

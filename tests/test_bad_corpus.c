@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "experiment.h"
+#include "experiment/experiment.h"
 #include "pbt_bad_cases.h"
 #include "pbtest.h"
 

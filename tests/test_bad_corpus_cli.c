@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cell_exec.h"
+#include "run/supervise.h"
 #include "pbt_bad_cases.h"
 #include "pbtest.h"
 

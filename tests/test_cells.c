@@ -1,5 +1,5 @@
 /*
- * test_cells.c — core/cells.c: an experiment file's matrix, expanded.
+ * test_cells.c — core/experiment/experiment.cells.c: an experiment file's matrix, expanded.
  *
  * Counts and the stable order of cells.h: experiments in file order, the
  * workload's first parameter varying slowest, strategies in written order,
@@ -9,9 +9,9 @@
  */
 #include <criterion/criterion.h>
 
-#include "cells.h"
+#include "experiment/cells.h"
 #include "pbtest.h"
-#include "value.h"
+#include "plugin/value.h"
 
 static void load(const char *yaml, struct pb_experiment_file *f,
 		 struct pb_cells *cells)

@@ -20,7 +20,7 @@
 
 #include "pbt_direct.h"
 #include "pbtest.h"
-#include "value.h"
+#include "plugin/value.h"
 
 static const char *methods[] = {"readwrite", "copy_file_range", "sendfile",
 				"mmap"};

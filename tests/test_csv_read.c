@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "csv_read.h"
-#include "textbuf.h"
+#include "lib/csv_read.h"
+#include "lib/textbuf.h"
 
 static struct pb_csv parse(const char *text, unsigned flags)
 {

@@ -11,9 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cell_exec.h"
-#include "csv_read.h"
-#include "meta_read.h"
+#include "run/supervise.h"
+#include "lib/csv_read.h"
+#include "results/meta_read.h"
 #include "pbt_files.h"
 #include "pbtest.h"
 

@@ -1,5 +1,5 @@
 /*
- * test_experiment.c — core/experiment.c: experiment files to experiments.
+ * test_experiment.c — core/experiment/experiment.c: experiment files to experiments.
  *
  * Good files (defaults, axes, both forms of strategy_params, experiments
  * with overrides and merges, seed filling, list-typed parameters) and
@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "experiment.h"
+#include "experiment/experiment.h"
 #include "pbtest.h"
-#include "value.h"
+#include "plugin/value.h"
 
 static const struct pb_registry *reg(void)
 {

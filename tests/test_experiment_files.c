@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cells.h"
-#include "experiment.h"
+#include "experiment/cells.h"
+#include "experiment/experiment.h"
 #include "pbtest.h"
 
 /* The notebook's questions, one file each (see the README). */

@@ -17,7 +17,7 @@
 
 #include "pbt_direct.h"
 #include "pbtest.h"
-#include "value.h"
+#include "plugin/value.h"
 
 static void run_ok(const char *params, const char *strategy, unsigned workers,
 		   double requests, double bytes)

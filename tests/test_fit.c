@@ -10,8 +10,8 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "fit.h"
-#include "stats.h"
+#include "analysis/fit.h"
+#include "analysis/stats.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 

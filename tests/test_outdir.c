@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cell_exec.h"
-#include "outdir.h"
+#include "run/supervise.h"
+#include "results/outdir.h"
 
 static char base[] = "/tmp/pbtest-outdir-XXXXXX";
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include "pbtest.h"
-#include "value.h"
+#include "plugin/value.h"
 
 Test(pi, estimate_is_verified_ok)
 {

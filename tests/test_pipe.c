@@ -17,7 +17,7 @@
 
 #include "pbt_direct.h"
 #include "pbtest.h"
-#include "value.h"
+#include "plugin/value.h"
 
 /* Mirrors struct pipe_result of the plugin. */
 struct result {

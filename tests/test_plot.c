@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "pbt_files.h"
-#include "plot.h"
+#include "output/plot.h"
 
 static const char *tmp; /* the scratch folder */
 

@@ -7,7 +7,7 @@
 
 #include "pbt_direct.h"
 #include "pbtest.h"
-#include "value.h"
+#include "plugin/value.h"
 
 /* The notebook's numbers and their sums; counts are pi(n). */
 #define NOTEBOOK "numbers=[1e6, 2e6, 3e6]"

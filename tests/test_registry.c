@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "pbtest.h"
-#include "registry.h"
+#include "plugin/registry.h"
 
 static char path[4096];
 

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "csv_read.h"
-#include "meta_read.h"
+#include "lib/csv_read.h"
+#include "results/meta_read.h"
 #include "pbt_files.h"
-#include "plot.h"
-#include "report.h"
+#include "output/plot.h"
+#include "output/report.h"
 
 static const char *tmp; /* the scratch folder */
 

@@ -8,7 +8,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "stats.h"
+#include "analysis/stats.h"
 
 /* python3: x = [2.5, 3.1, 2.9, 3.3, 2.7, 3.0, 10.0] */
 static const double x7[] = {2.5, 3.1, 2.9, 3.3, 2.7, 3.0, 10.0};

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "textbuf.h"
+#include "lib/textbuf.h"
 
 static char *csv(const char *field)
 {

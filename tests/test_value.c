@@ -1,5 +1,5 @@
 /*
- * test_value.c — core/value.c: reading and printing parameter values.
+ * test_value.c — core/plugin/value.c: reading and printing parameter values.
  *
  * Integers with separators and exponents, floats, sizes and durations with
  * their units, booleans, enums, ranges, lists and defaults; the edges
@@ -9,7 +9,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "value.h"
+#include "plugin/value.h"
 
 static struct pb_err why;
 

@@ -23,8 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cells.h"
-#include "experiment.h"
+#include "experiment/cells.h"
+#include "experiment/experiment.h"
 
 /* Accepted files up to this many cells are expanded too. */
 #define EXPAND_MAX 4096

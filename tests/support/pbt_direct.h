@@ -16,8 +16,8 @@
 #include <limits.h>
 #include <parabench/plugin.h>
 
-#include "arena.h"
-#include "registry.h"
+#include "lib/arena.h"
+#include "plugin/registry.h"
 
 /* One workload's args, state and results; fields are the test's to read. */
 struct pbt_direct {

@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cell_exec.h"
-#include "csv_read.h"
+#include "run/supervise.h"
+#include "lib/csv_read.h"
 #include "pbtest.h"
 
 #ifndef PB_SOURCE_DIR

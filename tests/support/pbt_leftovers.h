@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "repetition.h"
+#include "run/repetition.h"
 
 #define PBT_MAX_SHM 256
 

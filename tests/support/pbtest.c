@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "value.h"
+#include "plugin/value.h"
 
 static struct pb_registry registry;
 static bool loaded;

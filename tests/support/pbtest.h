@@ -19,9 +19,9 @@
 
 #include <parabench/plugin.h>
 
-#include "arena.h"
-#include "registry.h"
-#include "repetition.h"
+#include "lib/arena.h"
+#include "plugin/registry.h"
+#include "run/repetition.h"
 
 /* The build folder (PB_BUILD, default "build"). */
 const char *pbt_build(void);

@@ -1,0 +1,180 @@
+/*
+ * analyze_load.c — reading the inputs of the analysis: runs.csv,
+ * experiments.csv (each experiment's parameters resolved to runs.csv
+ * columns) and the core count of meta.json.
+ */
+#include "analyze_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "results/meta_read.h"
+
+/* A whole field as an integer in [lo, hi]. */
+bool pb_an_parse_uint(const char *s, unsigned long lo, unsigned long hi,
+		      unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end || errno || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int runs_columns(struct analysis *a, struct pb_err *err)
+{
+	static const char *const need[] = {"experiment", "cell",    "workload",
+					   "strategy",	 "workers", "status",
+					   "wall_s"};
+	long *cols[] = {&a->c_exp,	&a->c_cell,    &a->c_workload,
+			&a->c_strategy, &a->c_workers, &a->c_status,
+			&a->c_wall};
+
+	for (size_t k = 0; k < PB_COUNT(need); k++) {
+		*cols[k] = pb_csv_column(&a->runs, need[k]);
+		if (*cols[k] < 0)
+			return pb_fail(err,
+				       "%s/runs.csv: no column '%s'; "
+				       "expected the runs.csv of a parabench "
+				       "run (see docs/results.md)",
+				       a->dir, need[k]);
+	}
+	a->params = pb_an_alloc(a, a->runs.ncols, sizeof(size_t));
+	a->metrics = pb_an_alloc(a, a->runs.ncols, sizeof(size_t));
+	if (!a->params || !a->metrics)
+		return pb_fail(err, "out of memory");
+	for (size_t k = 0; k < a->runs.ncols; k++) {
+		if (strncmp(a->runs.header[k], "param_", 6) == 0)
+			a->params[a->nparams++] = k;
+		else if (strncmp(a->runs.header[k], "metric_", 7) == 0)
+			a->metrics[a->nmetrics++] = k;
+	}
+	return PB_OK;
+}
+
+/* Splits "a;b;c" into runs.csv columns param_a, param_b, param_c. */
+static int param_columns(struct analysis *a, size_t row, const char *what,
+			 size_t **cols, size_t *n, struct pb_err *err)
+{
+	const char *list = pb_csv_get(&a->exps, row, what);
+	char name[512];
+
+	*n = 0;
+	*cols = pb_an_alloc(a, strlen(list) / 2 + 1, sizeof(size_t));
+	if (!*cols)
+		return pb_fail(err, "out of memory");
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ";");
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len) {
+			snprintf(name, sizeof(name), "param_%.*s", (int)len, p);
+			long col = pb_csv_column(&a->runs, name);
+			if (col < 0)
+				return pb_fail(err,
+					       "%s/experiments.csv:%zu: "
+					       "%s names '%s', but runs.csv "
+					       "has no column %s",
+					       a->dir, a->exps.lines[row], what,
+					       name + 6, name);
+			(*cols)[(*n)++] = (size_t)col;
+		}
+		p += strcspn(p, ";");
+		p += *p == ';';
+		while (*p == ' ')
+			p++;
+	}
+	return PB_OK;
+}
+
+static int experiment_row(struct analysis *a, size_t row, struct exp_info *e,
+			  struct pb_err *err)
+{
+	const char *path_fmt = "%s/experiments.csv:%zu: %s '%s'; expected %s";
+	const char *bw = pb_csv_get(&a->exps, row, "baseline_workers");
+	const char *fo = pb_csv_get(&a->exps, row, "fit_oversubscribed");
+	const char *cores = pb_csv_get(&a->exps, row, "cores");
+	unsigned long v;
+
+	e->name = pb_csv_get(&a->exps, row, "experiment");
+	e->base_strategy = pb_csv_get(&a->exps, row, "baseline_strategy");
+	if (!pb_an_parse_uint(bw, 1, 1u << 30, &v))
+		return pb_fail(err, path_fmt, a->dir, a->exps.lines[row],
+			       "baseline_workers", bw, "a worker count");
+	e->base_workers = (unsigned)v;
+	if (strcmp(fo, "true") && strcmp(fo, "false"))
+		return pb_fail(err, path_fmt, a->dir, a->exps.lines[row],
+			       "fit_oversubscribed", fo, "true or false");
+	e->fit_over = strcmp(fo, "true") == 0;
+	e->cores = a->meta_cores;
+	if (*cores && !pb_an_parse_uint(cores, 0, 1u << 30, &v))
+		return pb_fail(err, path_fmt, a->dir, a->exps.lines[row],
+			       "cores", cores, "a count of cores");
+	if (*cores && v > 0)
+		e->cores = (unsigned)v;
+	if (param_columns(a, row, "workload_params", &e->wcols, &e->nw, err) ||
+	    param_columns(a, row, "strategy_params", &e->scols, &e->ns, err))
+		return PB_ERROR;
+	return PB_OK;
+}
+
+static int load_experiments(struct analysis *a, struct pb_err *err)
+{
+	static const char *const need[] = {
+	    "experiment",	 "workload_params",  "strategy_params",
+	    "baseline_strategy", "baseline_workers", "fit_oversubscribed"};
+
+	for (size_t k = 0; k < PB_COUNT(need); k++)
+		if (pb_csv_column(&a->exps, need[k]) < 0)
+			return pb_fail(err,
+				       "%s/experiments.csv: no column "
+				       "'%s' (see docs/results.md)",
+				       a->dir, need[k]);
+	a->nexps = a->exps.nrows;
+	a->exp = pb_an_alloc(a, a->nexps, sizeof(*a->exp));
+	if (!a->exp)
+		return pb_fail(err, "out of memory");
+	for (size_t r = 0; r < a->nexps; r++)
+		if (experiment_row(a, r, &a->exp[r], err))
+			return PB_ERROR;
+	return PB_OK;
+}
+
+/* The core count meta.json gives, or 0: only a fallback, so never fatal. */
+unsigned pb_an_meta_cores(const char *dir)
+{
+	struct pb_meta_doc doc;
+	char path[4096];
+	unsigned long v = 0;
+
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	if (pb_meta_read(path, &doc, NULL))
+		return 0;
+	const char *c = pb_meta_get(&doc, "cores");
+	if (!c || !pb_an_parse_uint(c, 0, 1u << 30, &v))
+		v = 0;
+	pb_meta_doc_free(&doc);
+	return (unsigned)v;
+}
+
+int pb_an_load_inputs(struct analysis *a, struct pb_err *err)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/runs.csv", a->dir);
+	if (pb_csv_read(path, PB_CSV_DROP_PARTIAL_TAIL, &a->runs, err))
+		return PB_ERROR;
+	snprintf(path, sizeof(path), "%s/experiments.csv", a->dir);
+	if (pb_csv_read(path, 0, &a->exps, err))
+		return PB_ERROR;
+	a->meta_cores = pb_an_meta_cores(a->dir);
+	if (runs_columns(a, err) || load_experiments(a, err))
+		return PB_ERROR;
+	return PB_OK;
+}

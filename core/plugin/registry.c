@@ -1,0 +1,356 @@
+/*
+ * registry.c — loading plugins with dlopen and checking their descriptors.
+ */
+#include "registry.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "lib/arena.h"
+#include "value.h"
+
+static bool valid_name(const char *name)
+{
+	if (!name || !*name)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_'))
+			return false;
+	return true;
+}
+
+/* Every default must parse: a broken table is found at load, not mid-run. */
+static int check_params(const char *path, const struct pb_plugin *p,
+			struct pb_err *err)
+{
+	struct pb_arena arena = {0};
+	struct pb_err why;
+	int rc = PB_OK;
+
+	for (size_t k = 0; k < p->nparams && rc == PB_OK; k++) {
+		const struct pb_param *q = &p->params[k];
+		struct pb_value v;
+		if (!valid_name(q->name))
+			rc = pb_fail(err, "%s: parameter %zu has a bad name",
+				     path, k);
+		else if (q->type == PB_ENUM && !q->choices)
+			rc = pb_fail(err,
+				     "%s: enum parameter '%s' has no "
+				     "choices",
+				     path, q->name);
+		else if (q->default_value &&
+			 pb_value_default(q, &arena, &v, &why))
+			rc = pb_fail(err, "%s: default of parameter '%s': %s",
+				     path, q->name, why.msg);
+	}
+	pb_arena_free(&arena);
+	return rc;
+}
+
+static int check_hooks(const char *path, const struct pb_plugin *p,
+		       struct pb_err *err)
+{
+	if (p->kind == PB_KIND_WORKLOAD) {
+		const struct pb_workload_hooks *h = p->workload;
+		if (!h || !h->setup || !h->run_task || !h->reduce ||
+		    !h->teardown)
+			return pb_fail(err,
+				       "%s: workload '%s' lacks a required "
+				       "hook (setup, run_task, reduce, "
+				       "teardown)",
+				       path, p->name);
+		if (p->result_size == 0)
+			return pb_fail(err,
+				       "%s: workload '%s' has result_size "
+				       "0",
+				       path, p->name);
+		if (p->nmetrics > PB_MAX_METRICS)
+			return pb_fail(err,
+				       "%s: workload '%s' declares %zu "
+				       "metrics; at most %d",
+				       path, p->name, p->nmetrics,
+				       PB_MAX_METRICS);
+		return PB_OK;
+	}
+	if (p->kind == PB_KIND_STRATEGY) {
+		if (!p->strategy || !p->strategy->execute)
+			return pb_fail(err,
+				       "%s: strategy '%s' has no execute "
+				       "hook",
+				       path, p->name);
+		return PB_OK;
+	}
+	return pb_fail(err,
+		       "%s: unknown plugin kind %d (expected workload "
+		       "or strategy)",
+		       path, (int)p->kind);
+}
+
+/* Checks the descriptor; the order makes the first failing test the one
+ * that explains a stale or foreign file best. */
+static int check_descriptor(const char *path, const struct pb_plugin *p,
+			    struct pb_err *err)
+{
+	if (p->magic != PB_MAGIC)
+		return pb_fail(err,
+			       "%s: '%s' is not a parabench descriptor "
+			       "(bad magic 0x%016llx); rebuild the plugin "
+			       "against include/parabench/plugin.h",
+			       path, PB_PLUGIN_SYMBOL_NAME,
+			       (unsigned long long)p->magic);
+	if (p->abi_version != PB_ABI_VERSION)
+		return pb_fail(err,
+			       "%s: plugin ABI version %u, this "
+			       "parabench wants version %u; rebuild the "
+			       "plugin",
+			       path, p->abi_version, PB_ABI_VERSION);
+	if (p->struct_size != sizeof(struct pb_plugin))
+		return pb_fail(err,
+			       "%s: descriptor is %u bytes, this "
+			       "parabench wants %zu (ABI version %u); rebuild "
+			       "the plugin",
+			       path, p->struct_size, sizeof(struct pb_plugin),
+			       PB_ABI_VERSION);
+	if (!valid_name(p->name))
+		return pb_fail(err,
+			       "%s: plugin name '%s' is not made of "
+			       "a-z, 0-9 and _",
+			       path, p->name ? p->name : "");
+	if (check_hooks(path, p, err))
+		return PB_ERROR;
+	return check_params(path, p, err);
+}
+
+static int push(struct pb_registry *reg, const struct pb_plugin *p,
+		void *handle, const char *path, struct pb_err *err)
+{
+	if (reg->n == reg->cap) {
+		size_t cap = reg->cap ? 2 * reg->cap : 16;
+		struct pb_loaded *items =
+		    realloc(reg->items, cap * sizeof(*items));
+		if (!items)
+			return pb_fail(err, "out of memory loading %s", path);
+		reg->items = items;
+		reg->cap = cap;
+	}
+	char *copy = strdup(path);
+	if (!copy)
+		return pb_fail(err, "out of memory loading %s", path);
+	reg->items[reg->n++] = (struct pb_loaded){p, handle, copy};
+	return PB_OK;
+}
+
+int pb_registry_load_file(struct pb_registry *reg, const char *path,
+			  struct pb_err *err)
+{
+	char full[PATH_MAX];
+
+	/* A path with a slash keeps dlopen away from its search path. */
+	snprintf(full, sizeof(full), "%s%s", strchr(path, '/') ? "" : "./",
+		 path);
+	void *handle = dlopen(full, RTLD_NOW | RTLD_LOCAL);
+	if (!handle)
+		return pb_fail(err, "%s: cannot load plugin: %s", path,
+			       dlerror());
+	const struct pb_plugin *p = dlsym(handle, PB_PLUGIN_SYMBOL_NAME);
+	if (!p) {
+		pb_fail(err,
+			"%s: not a parabench plugin: no symbol '%s' "
+			"(declare it with PB_EXPORT)",
+			path, PB_PLUGIN_SYMBOL_NAME);
+		goto fail;
+	}
+	if (check_descriptor(path, p, err))
+		goto fail;
+	for (size_t k = 0; k < reg->n; k++)
+		if (strcmp(reg->items[k].plugin->name, p->name) == 0) {
+			pb_fail(err,
+				"two plugins are called '%s': %s and %s; "
+				"remove or rename one",
+				p->name, reg->items[k].path, path);
+			goto fail;
+		}
+	if (push(reg, p, handle, path, err))
+		goto fail;
+	return PB_OK;
+fail:
+	dlclose(handle);
+	return PB_ERROR;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_so(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 3 && strcmp(name + n - 3, ".so") == 0 && name[0] != '.';
+}
+
+int pb_registry_load_dir(struct pb_registry *reg, const char *dir,
+			 struct pb_err *err)
+{
+	DIR *d = opendir(dir);
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = PB_OK;
+
+	if (!d)
+		return pb_fail(err, "%s: cannot open plugin folder: %s", dir,
+			       strerror(errno));
+	for (struct dirent *e; (e = readdir(d));) {
+		if (!is_so(e->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			char **grown = realloc(names, cap * sizeof(*names));
+			if (!grown) {
+				rc = pb_fail(err, "out of memory");
+				goto out;
+			}
+			names = grown;
+		}
+		if (!(names[n] = strdup(e->d_name))) {
+			rc = pb_fail(err, "out of memory");
+			goto out;
+		}
+		n++;
+	}
+	qsort(names, n, sizeof(*names), by_name);
+	for (size_t k = 0; k < n && rc == PB_OK; k++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
+		rc = pb_registry_load_file(reg, path, err);
+	}
+out:
+	for (size_t k = 0; k < n; k++)
+		free(names[k]);
+	free(names);
+	closedir(d);
+	return rc;
+}
+
+/* The folder of the running binary, from /proc/self/exe. */
+static int exe_dir(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	if (n <= 0)
+		return PB_ERROR;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		return PB_ERROR;
+	*slash = '\0';
+	return PB_OK;
+}
+
+static bool is_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	if (d)
+		closedir(d);
+	return d != NULL;
+}
+
+static int load_default_dir(struct pb_registry *reg, struct pb_err *err)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+
+	if (exe_dir(dir, sizeof(dir)))
+		return PB_OK;
+	snprintf(path, sizeof(path), "%s/plugins", dir);
+	if (is_dir(path))
+		return pb_registry_load_dir(reg, path, err);
+	snprintf(path, sizeof(path), "%s/../lib/parabench/plugins", dir);
+	if (is_dir(path))
+		return pb_registry_load_dir(reg, path, err);
+	return PB_OK;
+}
+
+static int load_env_path(struct pb_registry *reg, struct pb_err *err)
+{
+	const char *env = getenv("PARABENCH_PLUGIN_PATH");
+	char *copy, *save = NULL;
+	int rc = PB_OK;
+
+	if (!env || !*env)
+		return PB_OK;
+	if (!(copy = strdup(env)))
+		return pb_fail(err, "out of memory");
+	for (char *dir = strtok_r(copy, ":", &save); dir && rc == PB_OK;
+	     dir = strtok_r(NULL, ":", &save))
+		rc = pb_registry_load_dir(reg, dir, err);
+	free(copy);
+	if (rc)
+		snprintf(err->msg + strlen(err->msg),
+			 sizeof(err->msg) - strlen(err->msg),
+			 " (from PARABENCH_PLUGIN_PATH)");
+	return rc;
+}
+
+int pb_registry_load_default(struct pb_registry *reg,
+			     const char *const *extra_dirs, size_t nextra,
+			     struct pb_err *err)
+{
+	if (load_default_dir(reg, err) || load_env_path(reg, err))
+		return PB_ERROR;
+	for (size_t k = 0; k < nextra; k++)
+		if (pb_registry_load_dir(reg, extra_dirs[k], err))
+			return PB_ERROR;
+	return PB_OK;
+}
+
+const struct pb_plugin *pb_registry_find(const struct pb_registry *reg,
+					 enum pb_kind kind, const char *name)
+{
+	for (size_t k = 0; k < reg->n; k++) {
+		const struct pb_plugin *p = reg->items[k].plugin;
+		if (p->kind == kind && strcmp(p->name, name) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+const char *pb_registry_path(const struct pb_registry *reg,
+			     const struct pb_plugin *plugin)
+{
+	for (size_t k = 0; k < reg->n; k++)
+		if (reg->items[k].plugin == plugin)
+			return reg->items[k].path;
+	return NULL;
+}
+
+void pb_registry_names(const struct pb_registry *reg, enum pb_kind kind,
+		       char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t k = 0; k < reg->n; k++) {
+		const struct pb_plugin *p = reg->items[k].plugin;
+		if (p->kind != kind || used >= len)
+			continue;
+		int n = snprintf(buf + used, len - used, "%s%s",
+				 used ? ", " : "", p->name);
+		if (n > 0)
+			used += (size_t)n;
+	}
+}
+
+void pb_registry_free(struct pb_registry *reg)
+{
+	for (size_t k = 0; k < reg->n; k++) {
+		dlclose(reg->items[k].handle);
+		free(reg->items[k].path);
+	}
+	free(reg->items);
+	*reg = (struct pb_registry){0};
+}

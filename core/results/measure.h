@@ -1,0 +1,26 @@
+/*
+ * measure.h — what one repetition measured and how it ended: the fixed-size
+ * plain struct an isolated cell process sends through a pipe as it is, and
+ * from which runs.csv writes one row.
+ */
+#ifndef PB_MEASURE_H
+#define PB_MEASURE_H
+
+#include <parabench/plugin.h>
+
+#include "plugin/registry.h"
+
+/* The measurements and outcome of one repetition. */
+struct pb_measure {
+	enum pb_status status;
+	double wall_s, user_s, sys_s;
+	long max_rss_kb, vol_ctx, invol_ctx;
+	size_t nmetrics;
+	struct pb_metric_value metrics[PB_MAX_METRICS];
+	char message[PB_ERR_MAX];
+};
+
+/* The word written to runs.csv for a status: ok, failed, crashed, ... */
+const char *pb_status_name(enum pb_status status);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * results.c — experiment.yaml and experiments.csv (see results.h).
+ */
+#include "results.h"
+
+#include <unistd.h>
+
+#include "lib/textbuf.h"
+
+static void names(struct pb_buf *b, const struct pb_param *params, size_t n)
+{
+	struct pb_buf list = {0};
+
+	for (size_t k = 0; k < n; k++)
+		pb_buf_printf(&list, "%s%s", k ? ";" : "", params[k].name);
+	pb_buf_printf(b, ",");
+	pb_buf_csv_field(b, list.data ? list.data : "");
+	pb_buf_free(&list);
+}
+
+/* The strategies' parameter names, each once, in order of appearance. */
+static void strategy_names(struct pb_buf *b, const struct pb_experiment *e)
+{
+	struct pb_buf list = {0};
+	const char *seen[256];
+	size_t nseen = 0;
+
+	for (size_t s = 0; s < e->nstrategies; s++) {
+		const struct pb_plugin *p = e->strategies[s].plugin;
+		for (size_t k = 0; k < p->nparams; k++) {
+			bool dup = false;
+			for (size_t j = 0; j < nseen; j++)
+				dup |= strcmp(seen[j], p->params[k].name) == 0;
+			if (dup || nseen == PB_COUNT(seen))
+				continue;
+			seen[nseen++] = p->params[k].name;
+			pb_buf_printf(&list, "%s%s", list.len ? ";" : "",
+				      p->params[k].name);
+		}
+	}
+	pb_buf_printf(b, ",");
+	pb_buf_csv_field(b, list.data ? list.data : "");
+	pb_buf_free(&list);
+}
+
+static void experiment_row(struct pb_buf *b, const struct pb_experiment *e,
+			   unsigned reps)
+{
+	pb_buf_csv_field(b, e->name);
+	pb_buf_printf(b, ",%s", e->workload->name);
+	names(b, e->workload->params, e->workload->nparams);
+	strategy_names(b, e);
+	pb_buf_printf(b, ",%s,%u,%s,%u,%u,%ld\n", e->baseline_strategy,
+		      e->baseline_workers,
+		      e->fit_oversubscribed ? "true" : "false",
+		      reps ? reps : e->repetitions, e->warmup,
+		      sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+int pb_results_begin(const char *dir, const struct pb_experiment_file *f,
+		     unsigned repetitions_override, struct pb_err *err)
+{
+	struct pb_buf b = {0};
+	char path[4096];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/experiment.yaml", dir);
+	if (pb_write_file_atomic(path, f->text, f->text_len, err))
+		return PB_ERROR;
+	pb_buf_printf(&b, "experiment,workload,workload_params,"
+			  "strategy_params,baseline_strategy,"
+			  "baseline_workers,fit_oversubscribed,repetitions,"
+			  "warmup,cores\n");
+	for (size_t k = 0; k < f->n; k++)
+		experiment_row(&b, &f->items[k], repetitions_override);
+	snprintf(path, sizeof(path), "%s/experiments.csv", dir);
+	rc = b.oom ? pb_fail(err, "out of memory writing %s", path)
+		   : pb_write_file_atomic(path, b.data, b.len, err);
+	pb_buf_free(&b);
+	return rc;
+}

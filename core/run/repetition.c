@@ -1,0 +1,119 @@
+/*
+ * repetition.c — setup, timed execute + reduce, verify, teardown.
+ */
+#include "repetition.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+struct snapshot {
+	struct timespec wall;
+	struct rusage self, children;
+};
+
+static void take(struct snapshot *s)
+{
+	getrusage(RUSAGE_SELF, &s->self);
+	getrusage(RUSAGE_CHILDREN, &s->children);
+	clock_gettime(CLOCK_MONOTONIC, &s->wall);
+}
+
+static double tv_s(struct timeval a, struct timeval b)
+{
+	return (double)(b.tv_sec - a.tv_sec) + (b.tv_usec - a.tv_usec) / 1e6;
+}
+
+/* Fills m's timing fields from two snapshots, self and children summed. */
+static void fill_times(const struct snapshot *a, const struct snapshot *b,
+		       struct pb_measure *m)
+{
+	m->wall_s = (double)(b->wall.tv_sec - a->wall.tv_sec) +
+		    (b->wall.tv_nsec - a->wall.tv_nsec) / 1e9;
+	m->user_s = tv_s(a->self.ru_utime, b->self.ru_utime) +
+		    tv_s(a->children.ru_utime, b->children.ru_utime);
+	m->sys_s = tv_s(a->self.ru_stime, b->self.ru_stime) +
+		   tv_s(a->children.ru_stime, b->children.ru_stime);
+	/* ru_maxrss is a high-water mark, not a sum: take the larger. */
+	m->max_rss_kb = b->self.ru_maxrss > b->children.ru_maxrss
+			    ? b->self.ru_maxrss
+			    : b->children.ru_maxrss;
+	m->vol_ctx = (b->self.ru_nvcsw - a->self.ru_nvcsw) +
+		     (b->children.ru_nvcsw - a->children.ru_nvcsw);
+	m->invol_ctx = (b->self.ru_nivcsw - a->self.ru_nivcsw) +
+		       (b->children.ru_nivcsw - a->children.ru_nivcsw);
+}
+
+static void record(struct pb_measure *m, enum pb_status status,
+		   const char *stage, const struct pb_err *err)
+{
+	m->status = status;
+	snprintf(m->message, sizeof(m->message), "%s: %s", stage,
+		 err->msg[0] ? err->msg : "failed without a message");
+}
+
+/* The timed part: execute every task, then reduce. */
+static void measure(const struct pb_cell_spec *spec, void *state, size_t ntasks,
+		    void *results, struct pb_measure *m)
+{
+	const struct pb_plugin *w = spec->workload;
+	struct pb_job job = {
+	    .hooks = w->workload,
+	    .state = state,
+	    .ntasks = ntasks,
+	    .result_size = w->result_size,
+	    .results = results,
+	    .workers = spec->workers,
+	    .args = &spec->sargs,
+	};
+	struct pb_err err = {{0}};
+	enum pb_status status = PB_STATUS_FAILED;
+	struct snapshot a, b;
+
+	take(&a);
+	const char *stage = spec->strategy->name;
+	int rc = spec->strategy->strategy->execute(&job, &status, &err);
+	if (rc == PB_OK) {
+		stage = "reduce";
+		status = PB_STATUS_FAILED;
+		rc = w->workload->reduce(state, results, ntasks, m->metrics,
+					 &err);
+	}
+	take(&b);
+	fill_times(&a, &b, m);
+	if (rc != PB_OK)
+		record(m, status, stage, &err);
+	else if (w->workload->verify &&
+		 w->workload->verify(state, results, ntasks, m->metrics,
+				     &err) != PB_OK)
+		record(m, PB_STATUS_WRONG, "verify", &err);
+}
+
+void pb_repetition_run(const struct pb_cell_spec *spec, struct pb_host *host,
+		       struct pb_measure *m)
+{
+	const struct pb_plugin *w = spec->workload;
+	struct pb_err err = {{0}};
+	void *state = NULL;
+	size_t ntasks = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->nmetrics = w->nmetrics;
+	for (size_t k = 0; k < w->nmetrics; k++)
+		m->metrics[k].value = NAN;
+	if (w->workload->setup(&spec->wargs, host, &state, &ntasks, &err)) {
+		record(m, PB_STATUS_FAILED, "setup", &err);
+		return;
+	}
+	void *results = calloc(ntasks ? ntasks : 1, w->result_size);
+	if (!results) {
+		pb_fail(&err, "cannot allocate %zu results of %zu bytes",
+			ntasks, w->result_size);
+		record(m, PB_STATUS_FAILED, "setup", &err);
+	} else {
+		measure(spec, state, ntasks, results, m);
+	}
+	free(results);
+	w->workload->teardown(state);
+}

@@ -1,0 +1,126 @@
+/*
+ * runner.c — the loop over cells (see runner.h).
+ */
+#include "runner.h"
+
+#include <stdlib.h>
+
+#include "supervise.h"
+
+struct run_ctx {
+	const struct pb_runner_opts *opts;
+	struct pb_runs_csv *csv;
+	struct pb_runner_totals *totals;
+	struct pb_run_event ev;
+};
+
+static void emit(struct run_ctx *c, enum pb_run_event_kind kind)
+{
+	c->ev.kind = kind;
+	if (c->opts->on_event)
+		c->opts->on_event(c->opts->event_ctx, &c->ev);
+}
+
+static int on_measure(void *ctx, unsigned rep, const struct pb_measure *m,
+		      struct pb_err *err)
+{
+	struct run_ctx *c = ctx;
+
+	if (pb_runs_csv_write(c->csv, c->ev.cell, rep, m, err))
+		return PB_ERROR;
+	c->totals->rows++;
+	if (m->status == PB_STATUS_OK)
+		c->totals->ok++;
+	else
+		c->totals->not_ok++;
+	c->ev.rep = rep;
+	c->ev.measure = m;
+	c->ev.reps_done++;
+	emit(c, PB_EV_REP_DONE);
+	return PB_OK;
+}
+
+static unsigned reps_of(const struct pb_runner_opts *o,
+			const struct pb_cell *cell)
+{
+	return o->repetitions ? o->repetitions : cell->exp->repetitions;
+}
+
+/* The repetition numbers of cell still to measure, into reps[]. */
+static size_t missing_reps(const struct pb_runner_opts *o,
+			   const struct pb_cell *cell, unsigned *reps)
+{
+	size_t n = 0;
+
+	for (unsigned r = 1; r <= reps_of(o, cell); r++)
+		if (!o->have_row || !o->have_row(o->have_ctx, cell->id, r))
+			reps[n++] = r;
+	return n;
+}
+
+static size_t count_missing(const struct pb_cells *cells,
+			    const struct pb_runner_opts *o, unsigned *scratch)
+{
+	size_t total = 0;
+
+	for (size_t k = 0; k < cells->n; k++)
+		total += missing_reps(o, &cells->items[k], scratch);
+	return total;
+}
+
+static unsigned max_reps(const struct pb_cells *cells,
+			 const struct pb_runner_opts *o)
+{
+	unsigned most = 1;
+
+	for (size_t k = 0; k < cells->n; k++)
+		if (reps_of(o, &cells->items[k]) > most)
+			most = reps_of(o, &cells->items[k]);
+	return most;
+}
+
+static int run_cell(struct run_ctx *c, const struct pb_cell *cell,
+		    unsigned *reps, struct pb_err *err)
+{
+	struct pb_cell_job job = {
+	    .cell = cell,
+	    .reps = reps,
+	    .nreps = missing_reps(c->opts, cell, reps),
+	    .warmup = cell->exp->warmup,
+	    .timeout_s = cell->exp->timeout_s,
+	    .isolate = c->opts->isolate,
+	    .on_measure = on_measure,
+	    .ctx = c,
+	};
+
+	if (job.nreps == 0)
+		return PB_OK;
+	emit(c, PB_EV_CELL_START);
+	int rc = pb_supervise_cell(&job, err);
+	emit(c, PB_EV_CELL_DONE);
+	return rc;
+}
+
+int pb_runner_run(const struct pb_cells *cells,
+		  const struct pb_runner_opts *opts, struct pb_runs_csv *csv,
+		  struct pb_runner_totals *totals, struct pb_err *err)
+{
+	unsigned *reps = calloc(max_reps(cells, opts), sizeof(*reps));
+	struct run_ctx c = {.opts = opts, .csv = csv, .totals = totals};
+	int rc = PB_OK;
+
+	*totals = (struct pb_runner_totals){0};
+	if (!reps)
+		return pb_fail(err, "out of memory");
+	c.ev.ncells = cells->n;
+	c.ev.reps_total = count_missing(cells, opts, reps);
+	for (size_t k = 0; k < cells->n && rc == PB_OK && !pb_interrupted;
+	     k++) {
+		c.ev.cell = &cells->items[k];
+		c.ev.cell_index = k;
+		rc = run_cell(&c, &cells->items[k], reps, err);
+	}
+	totals->interrupted = pb_interrupted != 0;
+	free(reps);
+	return rc;
+}

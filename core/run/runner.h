@@ -1,0 +1,52 @@
+/*
+ * runner.h — running every cell of an experiment file, writing runs.csv.
+ *
+ * For each cell in order, its missing repetitions (all of them, unless a
+ * resumed run already has some) run through pb_cell_exec; each outcome is
+ * appended to runs.csv at once. A cell that fails, crashes or hangs is
+ * recorded and the next cell runs. Only an output error stops the run.
+ */
+#ifndef PB_RUNNER_H
+#define PB_RUNNER_H
+
+#include "experiment/cells.h"
+#include "results/runs_csv.h"
+
+enum pb_run_event_kind {
+	PB_EV_CELL_START,
+	PB_EV_REP_DONE,
+	PB_EV_CELL_DONE,
+};
+
+/* What the runner tells its caller (the CLI draws progress from it). */
+struct pb_run_event {
+	enum pb_run_event_kind kind;
+	const struct pb_cell *cell;
+	size_t cell_index; /* 0-based position among cells */
+	size_t ncells;
+	unsigned rep;			  /* PB_EV_REP_DONE */
+	const struct pb_measure *measure; /* PB_EV_REP_DONE */
+	size_t reps_done, reps_total;	  /* over the whole run */
+};
+
+struct pb_runner_opts {
+	bool isolate;
+	unsigned repetitions; /* 0: as each experiment says */
+	/* Resume: true when runs.csv already holds that row. NULL: none. */
+	bool (*have_row)(void *ctx, size_t cell_id, unsigned rep);
+	void *have_ctx;
+	void (*on_event)(void *ctx, const struct pb_run_event *ev);
+	void *event_ctx;
+};
+
+struct pb_runner_totals {
+	size_t rows, ok, not_ok;
+	bool interrupted;
+};
+
+/* Runs the cells; fails only when runs.csv cannot be written. */
+int pb_runner_run(const struct pb_cells *cells,
+		  const struct pb_runner_opts *opts, struct pb_runs_csv *csv,
+		  struct pb_runner_totals *totals, struct pb_err *err);
+
+#endif

@@ -1,0 +1,449 @@
+/*
+ * supervise.c — the repetitions of one cell, in-process or in a cell
+ * process of its own (see supervise.h).
+ *
+ * Protocol, cell process -> runner, over one pipe: messages of a fixed
+ * header (type, repetition, payload length) and a payload.
+ *   MSG_START   rep (0 for a warm-up) begins: the runner restarts the clock
+ *               of the timeout.
+ *   MSG_PATH    setup made this path (own_path): remove it if the cell dies.
+ *   MSG_MEASURE the struct pb_measure of rep.
+ * The runner watches the pipe and a pidfd of the cell process with poll(),
+ * so neither a silent hang nor grandchildren holding the pipe open (which
+ * would delay EOF) can fool it.
+ */
+#define _GNU_SOURCE
+#include "supervise.h"
+#include "repetition.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+volatile sig_atomic_t pb_interrupted;
+
+enum msg_type { MSG_START = 1, MSG_PATH, MSG_MEASURE };
+
+struct msg_header {
+	uint32_t type, rep, len;
+};
+
+#define MAX_OWNED 64
+
+/* What the runner knows of a cell process while it runs. */
+struct supervisor {
+	const struct pb_cell_job *job;
+	pid_t pid;
+	int rfd, pidfd;
+	size_t next;	  /* index into job->reps of the next expected row */
+	bool started;	  /* a MSG_START arrived */
+	unsigned current; /* repetition in progress; 0 = a warm-up */
+	double deadline;  /* CLOCK_MONOTONIC seconds; 0 = none */
+	bool asked_to_stop;
+	bool killed_to_stop; /* killed for a second interrupt: no rows */
+	char *owned[MAX_OWNED];
+	size_t nowned;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static struct pb_host make_host(const struct pb_cell *cell,
+				void (*own_path)(struct pb_host *,
+						 const char *),
+				void *opaque)
+{
+	return (struct pb_host){
+	    .size = sizeof(struct pb_host),
+	    .opaque = opaque,
+	    .own_path = own_path,
+	    .seed = cell->exp->seed,
+	    .cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN),
+	};
+}
+
+/* ---- In the runner's own process (--no-isolate) ---------------------- */
+
+static void own_path_here(struct pb_host *host, const char *path)
+{
+	(void)host;
+	(void)path; /* nothing can outlive us here: teardown removes it */
+}
+
+static int run_here(const struct pb_cell_job *job, struct pb_err *err)
+{
+	struct pb_host host = make_host(job->cell, own_path_here, NULL);
+	struct pb_measure m;
+
+	for (unsigned w = 0; w < job->warmup && !pb_interrupted; w++)
+		pb_repetition_run(&job->cell->spec, &host, &m);
+	for (size_t k = 0; k < job->nreps && !pb_interrupted; k++) {
+		pb_repetition_run(&job->cell->spec, &host, &m);
+		if (job->on_measure(job->ctx, job->reps[k], &m, err))
+			return PB_ERROR;
+	}
+	return PB_OK;
+}
+
+/* ---- In the cell process --------------------------------------------- */
+
+static int child_fd = -1;
+static volatile sig_atomic_t child_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	child_stop = 1;
+}
+
+/* Writes all of a message, or ends the process: the runner is gone. */
+static void send_msg(uint32_t type, uint32_t rep, const void *data,
+		     uint32_t len)
+{
+	struct msg_header h = {type, rep, len};
+	char buf[sizeof(h) + sizeof(struct pb_measure)];
+	size_t total = sizeof(h) + len, done = 0;
+
+	/* One write per message, so nothing interleaves within a message. */
+	if (total > sizeof(buf))
+		_exit(70);
+	memcpy(buf, &h, sizeof(h));
+	if (len)
+		memcpy(buf + sizeof(h), data, len);
+	while (done < total) {
+		ssize_t n = write(child_fd, buf + done, total - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(71);
+		done += (size_t)n;
+	}
+}
+
+static void own_path_child(struct pb_host *host, const char *path)
+{
+	(void)host;
+	send_msg(MSG_PATH, 0, path, (uint32_t)strnlen(path, 4095) + 1);
+}
+
+static void child_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+static __attribute__((noreturn)) void child_main(const struct pb_cell_job *job,
+						 int fd)
+{
+	struct pb_host host = make_host(job->cell, own_path_child, NULL);
+	struct pb_measure m;
+
+	child_fd = fd;
+	setpgid(0, 0);
+	child_signals();
+	for (unsigned w = 0; w < job->warmup && !child_stop; w++) {
+		send_msg(MSG_START, 0, NULL, 0);
+		pb_repetition_run(&job->cell->spec, &host, &m);
+	}
+	for (size_t k = 0; k < job->nreps && !child_stop; k++) {
+		send_msg(MSG_START, job->reps[k], NULL, 0);
+		pb_repetition_run(&job->cell->spec, &host, &m);
+		send_msg(MSG_MEASURE, job->reps[k], &m, sizeof(m));
+	}
+	_exit(0);
+}
+
+/* ---- In the runner, supervising -------------------------------------- */
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path) == 0 || errno == ENOENT ? 0 : -1;
+	return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+int pb_remove_tree(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? PB_OK : PB_ERROR;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) == 0 ? PB_OK : PB_ERROR;
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0
+		   ? PB_OK
+		   : PB_ERROR;
+}
+
+void pb_supervise_init(void)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+/* Reads exactly len bytes; false at EOF or error. */
+static bool read_all(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, (char *)buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		done += (size_t)n;
+	}
+	return true;
+}
+
+/* A row for a repetition the cell process could not measure. */
+static int lost_row(struct supervisor *s, unsigned rep, enum pb_status st,
+		    const char *why, struct pb_err *err)
+{
+	struct pb_measure m;
+
+	memset(&m, 0, sizeof(m));
+	m.status = st;
+	m.nmetrics = s->job->cell->spec.workload->nmetrics;
+	for (size_t k = 0; k < m.nmetrics; k++)
+		m.metrics[k].value = NAN;
+	snprintf(m.message, sizeof(m.message), "%s", why);
+	return s->job->on_measure(s->job->ctx, rep, &m, err);
+}
+
+/* Handles one message; false when the pipe is at EOF or garbled. */
+static bool take_message(struct supervisor *s, int *rc, struct pb_err *err)
+{
+	struct msg_header h;
+	struct pb_measure m;
+	char path[4096];
+
+	if (!read_all(s->rfd, &h, sizeof(h)))
+		return false;
+	if (h.type == MSG_START) {
+		s->started = true;
+		s->current = h.rep;
+		s->deadline =
+		    s->job->timeout_s > 0 ? now_s() + s->job->timeout_s : 0;
+		return true;
+	}
+	if (h.type == MSG_PATH && h.len <= sizeof(path)) {
+		if (!read_all(s->rfd, path, h.len))
+			return false;
+		path[sizeof(path) - 1] = '\0';
+		if (s->nowned < MAX_OWNED)
+			s->owned[s->nowned++] = strdup(path);
+		return true;
+	}
+	if (h.type == MSG_MEASURE && h.len == sizeof(m) &&
+	    read_all(s->rfd, &m, sizeof(m)) && s->next < s->job->nreps) {
+		s->next++;
+		if (*rc == PB_OK)
+			*rc = s->job->on_measure(s->job->ctx, h.rep, &m, err);
+		return true;
+	}
+	return false;
+}
+
+static void kill_group(struct supervisor *s)
+{
+	kill(-s->pid, SIGKILL);
+	kill(s->pid, SIGKILL);
+}
+
+/* Reaps the cell process and every orphan of its group; returns status. */
+static int reap(struct supervisor *s)
+{
+	int status = 0;
+
+	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* Grandchildren left behind die with the group, then are ours. */
+	kill(-s->pid, SIGKILL);
+	while (waitpid(-s->pid, NULL, 0) > 0 || errno == EINTR)
+		;
+	return status;
+}
+
+static void describe_death(int status, char *buf, size_t len)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by SIG%s (%s)",
+			 sigabbrev_np(WTERMSIG(status))
+			     ? sigabbrev_np(WTERMSIG(status))
+			     : "?",
+			 strsignal(WTERMSIG(status)));
+	else if (WIFEXITED(status))
+		snprintf(buf, len, "exited with status %d",
+			 WEXITSTATUS(status));
+	else
+		snprintf(buf, len, "ended (wait status %#x)", status);
+}
+
+/* Rows for the repetitions the cell process did not deliver. */
+static int settle(struct supervisor *s, enum pb_status st, const char *what,
+		  struct pb_err *err)
+{
+	char why[PB_ERR_MAX], where[64];
+	int rc = PB_OK;
+
+	if (!s->started)
+		snprintf(where, sizeof(where), "start-up");
+	else if (s->current == 0)
+		snprintf(where, sizeof(where), "a warm-up repetition");
+	else
+		snprintf(where, sizeof(where), "repetition %u", s->current);
+	for (bool first = true; s->next < s->job->nreps && rc == PB_OK;
+	     first = false) {
+		unsigned rep = s->job->reps[s->next++];
+		if (first)
+			snprintf(why, sizeof(why), "cell process %s during %s",
+				 what, where);
+		else
+			snprintf(why, sizeof(why),
+				 "not run: the cell process %s during %s", what,
+				 where);
+		rc = lost_row(s, rep, st, why, err);
+	}
+	return rc;
+}
+
+static void remove_owned(struct supervisor *s)
+{
+	for (size_t k = 0; k < s->nowned; k++) {
+		if (s->owned[k])
+			pb_remove_tree(s->owned[k]);
+		free(s->owned[k]);
+	}
+	s->nowned = 0;
+}
+
+static int poll_timeout_ms(const struct supervisor *s)
+{
+	if (s->deadline <= 0)
+		return -1;
+	double left = s->deadline - now_s();
+	return left <= 0 ? 0 : (int)(left * 1000) + 1;
+}
+
+/* Passes an interruption on: first ask the cell to stop, then kill it. */
+static void forward_interrupt(struct supervisor *s)
+{
+	if (pb_interrupted >= 2) {
+		kill_group(s);
+		s->killed_to_stop = true;
+	} else if (pb_interrupted == 1 && !s->asked_to_stop) {
+		kill(s->pid, SIGUSR1);
+		s->asked_to_stop = true;
+	}
+}
+
+/* Watches the cell process until it ends; returns how it ended. */
+static int supervise(struct supervisor *s, struct pb_err *err)
+{
+	struct pollfd fds[2] = {{s->rfd, POLLIN, 0}, {s->pidfd, POLLIN, 0}};
+	bool timed_out = false, eof = false;
+	int rc = PB_OK;
+
+	while (!eof) {
+		forward_interrupt(s);
+		int n = poll(fds, 2, poll_timeout_ms(s));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			timed_out = true;
+			kill_group(s);
+			break;
+		}
+		if (fds[0].revents) {
+			eof = !take_message(s, &rc, err);
+			if (eof) /* exited, or garbled the pipe: end it */
+				kill_group(s);
+		} else if (fds[1].revents)
+			break; /* exited; the pipe may still hold messages */
+	}
+	/* Drain what the process wrote before it ended. */
+	fcntl(s->rfd, F_SETFL, O_NONBLOCK);
+	while (!timed_out && !eof && take_message(s, &rc, err))
+		;
+	int status = reap(s);
+	char what[160];
+	if (timed_out) {
+		snprintf(what, sizeof(what), "exceeded the timeout of %gs",
+			 s->job->timeout_s);
+		if (rc == PB_OK)
+			rc = settle(s, PB_STATUS_TIMEOUT, what, err);
+	} else if (!s->killed_to_stop &&
+		   (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) ||
+		    (s->next < s->job->nreps && !pb_interrupted))) {
+		describe_death(status, what, sizeof(what));
+		if (rc == PB_OK)
+			rc = settle(s, PB_STATUS_CRASHED, what, err);
+	}
+	remove_owned(s);
+	return rc;
+}
+
+static int run_isolated(const struct pb_cell_job *job, struct pb_err *err)
+{
+	struct supervisor s = {.job = job, .rfd = -1, .pidfd = -1};
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return pb_fail(err, "cannot make a pipe for a cell: %s",
+			       strerror(errno));
+	s.pid = fork();
+	if (s.pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return pb_fail(err, "cannot fork a cell process: %s",
+			       strerror(errno));
+	}
+	if (s.pid == 0) {
+		close(fds[0]);
+		child_main(job, fds[1]);
+	}
+	setpgid(s.pid, s.pid); /* also here: no race with the child's own */
+	close(fds[1]);
+	s.rfd = fds[0];
+	s.pidfd = (int)syscall(SYS_pidfd_open, s.pid, 0);
+	if (s.pidfd < 0) {
+		int e = errno; /* kill and wait below may change errno */
+		kill_group(&s);
+		reap(&s);
+		close(s.rfd);
+		return pb_fail(err,
+			       "pidfd_open: %s (Linux 5.3 or later is needed; "
+			       "--no-isolate runs without it)",
+			       strerror(e));
+	}
+	int rc = supervise(&s, err);
+	close(s.pidfd);
+	close(s.rfd);
+	return rc;
+}
+
+int pb_supervise_cell(const struct pb_cell_job *job, struct pb_err *err)
+{
+	return job->isolate ? run_isolated(job, err) : run_here(job, err);
+}
