@@ -3,7 +3,8 @@
  * bits for pi at every worker count and schedule, empty jobs, more workers
  * than tasks, a task's error passed on unchanged, a rejected answer
  * recorded as wrong, and nothing left behind (descriptors, child processes,
- * /dev/shm entries, shared mappings).
+ * /dev/shm entries, shared mappings); the common parameters (schedule,
+ * chunk, with chunk 0 automatic) described and accepted alike.
  *
  * Crashing and hanging workloads are not run here under serial or pthreads:
  * in-process they would take the test down; the runner's isolation tests
@@ -18,7 +19,8 @@ static const char *const all[] = {"serial", "pthreads", "fork", "shm"};
 static const char *const parallel[] = {"pthreads", "fork", "shm"};
 static const char *const schedules[] = {
     "schedule=dynamic; chunk=1", "schedule=dynamic; chunk=5",
-    "schedule=dynamic; chunk=1000", "schedule=static"};
+    "schedule=dynamic; chunk=1000", "schedule=dynamic; chunk=0",
+    "schedule=static"};
 
 static double estimate_of(const struct pb_measure *m)
 {
@@ -193,4 +195,58 @@ Test(strategies, test_workloads_reject_a_task_beyond_tasks)
 			      strstr(m.message, "must be below tasks"),
 			  "%s: %s", cases[k][0], m.message);
 	}
+}
+
+/* The parameter called name in plugin p's table; fails the test if none. */
+static const struct pb_param *param_of(const struct pb_plugin *p,
+				       const char *name)
+{
+	for (size_t k = 0; k < p->nparams; k++)
+		if (strcmp(p->params[k].name, name) == 0)
+			return &p->params[k];
+	cr_assert_fail("strategy %s has no parameter %s", p->name, name);
+	return NULL;
+}
+
+Test(strategies, common_parameters_mean_the_same_everywhere)
+{
+	const struct pb_plugin *ref = pbt_plugin(PB_KIND_STRATEGY, "fork");
+	const struct pb_param *rc = param_of(ref, "chunk");
+	const struct pb_param *rs = param_of(ref, "schedule");
+
+	/* 0 is automatic, and said so, in every strategy. */
+	cr_assert_eq(rc->min, 0);
+	cr_assert(strstr(rc->help, "0: ceil(tasks / (4 x workers))"), "%s",
+		  rc->help);
+	for (size_t k = 0; k < PB_COUNT(parallel); k++) {
+		const struct pb_plugin *p =
+		    pbt_plugin(PB_KIND_STRATEGY, parallel[k]);
+		const struct pb_param *c = param_of(p, "chunk");
+		const struct pb_param *s = param_of(p, "schedule");
+
+		cr_assert_eq(c->type, PB_INT, "%s", p->name);
+		cr_assert_eq(c->min, rc->min, "%s", p->name);
+		cr_assert_eq(c->max, rc->max, "%s", p->name);
+		cr_assert_str_eq(c->help, rc->help, "%s", p->name);
+		cr_assert_eq(s->type, PB_ENUM, "%s", p->name);
+		cr_assert_str_eq(s->choices, rs->choices, "%s", p->name);
+		cr_assert_str_eq(s->default_value, rs->default_value, "%s",
+				 p->name);
+	}
+}
+
+Test(strategies, chunk_zero_is_automatic_in_every_strategy, .timeout = 30)
+{
+	struct pb_measure m;
+
+	/* 0 = ceil(tasks / (4 x workers)): uneven shares, every slot filled. */
+	for (size_t k = 0; k < PB_COUNT(parallel); k++)
+		for (unsigned w = 1; w <= 5; w += 2) {
+			pbt_run_clean("empty", "tasks=1001", parallel[k],
+				      "schedule=dynamic; chunk=0", w, &m);
+			cr_assert_eq(m.status, PB_STATUS_OK,
+				     "%s workers=%u: %s", parallel[k], w,
+				     m.message);
+			cr_assert_eq(pbt_metric("empty", &m, "tasks"), 1001.0);
+		}
 }

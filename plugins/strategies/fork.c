@@ -33,8 +33,9 @@
  *
  * Cost: each chunk is a round trip through two pipes, about 2.5 us on the
  * 2-core test machine (bench/strategy_overhead.sh: 1000 empty tasks take
- * ~2.4 ms at chunk 1, ~0.2 ms static). Hence the default chunk, 0, means
- * ceil(tasks / (4 x workers)): the chunksize multiprocessing.Pool.map
+ * ~2.4 ms at chunk 1, ~0.2 ms static). Hence the default chunk here is 0,
+ * automatic (the same in every strategy, strategy_util.h):
+ * ceil(tasks / (4 x workers)), the chunksize multiprocessing.Pool.map
  * picks, four grants per child, few round trips and still some balance.
  *
  * Children end with _exit(): no atexit handler of the host runs and no
@@ -53,26 +54,20 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-enum { P_SCHEDULE, P_CHUNK };
+#include "strategy_util.h"
 
 static const struct pb_param params[] = {
-    [P_SCHEDULE] = {"schedule", PB_ENUM, "dynamic", 0, 0, "static|dynamic",
-		    "dynamic: chunks granted through a pipe on request; "
-		    "static: contiguous equal shares"},
-    [P_CHUNK] = {"chunk", PB_INT, "0", 0, 1e9, NULL,
-		 "task indices granted at a time (dynamic); 0: "
-		 "ceil(tasks / (4 x workers)), as Pool.map"},
+    [PBS_P_SCHEDULE] =
+	PBS_PARAM_SCHEDULE("chunks granted through a pipe on request"),
+    [PBS_P_CHUNK] = PBS_PARAM_CHUNK("0"),
 };
 
 /* Bytes a child gathers before a write; also the parent's read size. */
 #define BATCH_BYTES 16384
-/* The exit status of a child that lost its pipe to the parent. */
-#define EXIT_LOST 125
 #define NO_TASK UINT64_MAX
 
 enum msg_type { MSG_READY = 1, MSG_RESULT, MSG_ERROR };
@@ -116,25 +111,8 @@ struct pool {
 	pid_t parent;
 	sigset_t old_mask;
 	bool got_epipe;
-	bool failed;
-	enum pb_status status;
-	struct pb_err err;
+	struct pbs_outcome o;
 };
-
-__attribute__((format(printf, 3, 4))) static void fail(struct pool *p,
-						       enum pb_status status,
-						       const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->failed)
-		return;
-	p->failed = true;
-	p->status = status;
-	va_start(ap, fmt);
-	vsnprintf(p->err.msg, sizeof(p->err.msg), fmt, ap);
-	va_end(ap);
-}
 
 /* Writes all of buf, through short writes and EINTR; -1 with errno. */
 static int write_full(int fd, const void *buf, size_t len)
@@ -183,7 +161,7 @@ struct sender {
 static void send_flush(struct sender *s)
 {
 	if (s->len && write_full(s->fd, s->buf, s->len))
-		_exit(EXIT_LOST); /* the parent is gone or gave up on us */
+		_exit(PBS_EXIT_LOST); /* the parent is gone or gave up on us */
 	s->len = 0;
 }
 
@@ -237,7 +215,7 @@ static int run_grants(const struct pb_job *job, void *ws, struct sender *s,
 		if (n == 0)
 			return PB_OK;
 		if (n != (ssize_t)sizeof(g))
-			_exit(EXIT_LOST);
+			_exit(PBS_EXIT_LOST);
 		if (run_range(job, ws, s, g.lo, g.hi))
 			return PB_ERROR;
 		send_flush(s); /* the results are the request for more */
@@ -264,11 +242,8 @@ __attribute__((noreturn)) static void child_main(struct pool *p, unsigned w,
 	uint64_t n = job->ntasks, W = job->workers;
 	void *ws;
 
+	pbs_die_with_parent(p->parent);
 	pthread_sigmask(SIG_SETMASK, &p->old_mask, NULL);
-	/* Die with the cell's process, whatever kills it. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != p->parent)
-		_exit(EXIT_LOST);
 	close_inherited(p);
 	if (pb_job_worker_init(job, w, &ws, &err)) {
 		send_error(&s, NO_TASK, &err);
@@ -322,22 +297,24 @@ static int spawn(struct pool *p, unsigned w)
 	pid_t pid;
 
 	if ((p->dynamic && pipe2(gp, O_CLOEXEC)) || pipe2(rp, O_CLOEXEC)) {
-		fail(p, PB_STATUS_FAILED,
-		     "cannot create the pipes of worker %u of %u: %s (each "
-		     "worker takes 2 descriptors; lower workers or raise "
-		     "ulimit -n)",
-		     w + 1, p->job->workers, strerror(errno));
+		pbs_fail(&p->o, PB_STATUS_FAILED,
+			 "cannot create the pipes of worker %u of %u: %s (each "
+			 "worker takes 2 descriptors; lower workers or raise "
+			 "ulimit -n)",
+			 w + 1, p->job->workers, strerror(errno));
 		goto fail;
 	}
 	c->in = malloc(p->buf_cap);
 	if (!c->in) {
-		fail(p, PB_STATUS_FAILED, "out of memory for worker %u", w + 1);
+		pbs_fail(&p->o, PB_STATUS_FAILED, "out of memory for worker %u",
+			 w + 1);
 		goto fail;
 	}
 	pid = fork();
 	if (pid < 0) {
-		fail(p, PB_STATUS_FAILED, "cannot fork worker %u of %u: %s",
-		     w + 1, p->job->workers, strerror(errno));
+		pbs_fail(&p->o, PB_STATUS_FAILED,
+			 "cannot fork worker %u of %u: %s", w + 1,
+			 p->job->workers, strerror(errno));
 		goto fail;
 	}
 	if (pid == 0) {
@@ -388,28 +365,20 @@ static void reap(struct pool *p, unsigned w)
 {
 	struct child *c = &p->c[w];
 	char doing[128];
-	int st = 0, sig;
+	int st = 0;
 
 	while (waitpid(c->pid, &st, 0) < 0 && errno == EINTR)
 		;
 	c->reaped = true;
 	where(c, doing, sizeof(doing));
-	sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-	if (sig)
-		fail(p, PB_STATUS_CRASHED,
-		     "worker %u of %u was killed by signal SIG%s (%s) %s",
-		     w + 1, p->job->workers,
-		     sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
-		     strsignal(sig), doing);
-	else if (WEXITSTATUS(st) != 0)
-		fail(p, PB_STATUS_CRASHED,
-		     "worker %u of %u exited with status %d %s", w + 1,
-		     p->job->workers, WEXITSTATUS(st), doing);
-	else if (!c->ready || c->nheld > 0)
-		fail(p, PB_STATUS_CRASHED,
-		     "worker %u of %u exited with status 0 before sending all "
-		     "its results, %s",
-		     w + 1, p->job->workers, doing);
+	if (pbs_judge_wait(&p->o, st, w, p->job->workers, doing))
+		return;
+	if (!c->ready || c->nheld > 0)
+		pbs_fail(
+		    &p->o, PB_STATUS_CRASHED,
+		    "worker %u of %u exited with status 0 before sending all "
+		    "its results, %s",
+		    w + 1, p->job->workers, doing);
 }
 
 /* Takes in one result of child c; PB_ERROR for a result out of turn. */
@@ -445,7 +414,7 @@ static int take_message(struct pool *p, unsigned w, const struct msg_head *h,
 		return take_result(p, c, h, payload);
 	case MSG_ERROR:
 		c->errored = true;
-		fail(p, PB_STATUS_FAILED, "%.*s", (int)h->len, payload);
+		pbs_fail(&p->o, PB_STATUS_FAILED, "%.*s", (int)h->len, payload);
 		return PB_OK;
 	}
 	return PB_ERROR;
@@ -458,23 +427,24 @@ static void parse(struct pool *p, unsigned w)
 	size_t at = 0;
 	struct msg_head h;
 
-	while (!p->failed && c->in_len - at >= sizeof(h)) {
+	while (!p->o.failed && c->in_len - at >= sizeof(h)) {
 		memcpy(&h, c->in + at, sizeof(h));
 		if (sizeof(h) + h.len > p->buf_cap ||
 		    (h.type == MSG_ERROR && h.len >= PB_ERR_MAX)) {
-			fail(p, PB_STATUS_CRASHED,
-			     "worker %u sent a malformed message (type %u, "
-			     "%u bytes)",
-			     w + 1, h.type, h.len);
+			pbs_fail(&p->o, PB_STATUS_CRASHED,
+				 "worker %u sent a malformed message (type %u, "
+				 "%u bytes)",
+				 w + 1, h.type, h.len);
 			return;
 		}
 		if (c->in_len - at < sizeof(h) + h.len)
 			break;
 		if (take_message(p, w, &h, c->in + at + sizeof(h)))
-			fail(p, PB_STATUS_CRASHED,
-			     "worker %u sent a message out of turn (type %u, "
-			     "task %llu)",
-			     w + 1, h.type, (unsigned long long)h.task);
+			pbs_fail(
+			    &p->o, PB_STATUS_CRASHED,
+			    "worker %u sent a message out of turn (type %u, "
+			    "task %llu)",
+			    w + 1, h.type, (unsigned long long)h.task);
 		at += sizeof(h) + h.len;
 	}
 	memmove(c->in, c->in + at, c->in_len - at);
@@ -496,15 +466,16 @@ static void pump(struct pool *p, unsigned w)
 		return;
 	}
 	if (n < 0)
-		fail(p, PB_STATUS_CRASHED, "cannot read from worker %u: %s",
-		     w + 1, strerror(errno));
+		pbs_fail(&p->o, PB_STATUS_CRASHED,
+			 "cannot read from worker %u: %s", w + 1,
+			 strerror(errno));
 	close(c->result_fd);
 	c->result_fd = -1;
 	p->pfd[w].fd = -1;
 	reap(p, w); /* how it died explains a cut message best */
 	if (c->in_len)
-		fail(p, PB_STATUS_CRASHED,
-		     "worker %u ended in the middle of a message", w + 1);
+		pbs_fail(&p->o, PB_STATUS_CRASHED,
+			 "worker %u ended in the middle of a message", w + 1);
 }
 
 /*
@@ -530,15 +501,16 @@ static void collect(struct pool *p)
 {
 	unsigned open = p->nc;
 
-	while (open > 0 && !p->failed) {
+	while (open > 0 && !p->o.failed) {
 		int r = poll(p->pfd, p->nc, -1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			fail(p, PB_STATUS_FAILED, "poll: %s", strerror(errno));
+			pbs_fail(&p->o, PB_STATUS_FAILED, "poll: %s",
+				 strerror(errno));
 			return;
 		}
-		for (unsigned w = 0; w < p->nc && !p->failed; w++) {
+		for (unsigned w = 0; w < p->nc && !p->o.failed; w++) {
 			if (p->pfd[w].fd < 0 || !p->pfd[w].revents)
 				continue;
 			pump(p, w);
@@ -571,7 +543,7 @@ static int pool_alloc(struct pool *p, const struct pb_job *job)
 	size_t rs = job->result_size;
 
 	if (rs > UINT32_MAX - sizeof(struct msg_head) - BATCH_BYTES)
-		return pb_fail(&p->err,
+		return pb_fail(&p->o.err,
 			       "result_size %zu is too large for a "
 			       "pipe message",
 			       rs);
@@ -581,7 +553,7 @@ static int pool_alloc(struct pool *p, const struct pb_job *job)
 	p->c = calloc(job->workers, sizeof(*p->c));
 	p->pfd = calloc(job->workers, sizeof(*p->pfd));
 	if (!p->out || !p->c || !p->pfd)
-		return pb_fail(&p->err, "out of memory for %u workers",
+		return pb_fail(&p->o.err, "out of memory for %u workers",
 			       job->workers);
 	return PB_OK;
 }
@@ -619,36 +591,25 @@ static void restore_sigpipe(struct pool *p)
 	pthread_sigmask(SIG_SETMASK, &p->old_mask, NULL);
 }
 
-/* The chunk parameter, with 0 meaning Pool.map's choice. */
-static uint64_t auto_chunk(const struct pb_job *job)
-{
-	uint64_t chunk = (uint64_t)job->args->values[P_CHUNK].u.i;
-	uint64_t share = 4 * (uint64_t)(job->workers ? job->workers : 1);
-
-	if (chunk == 0)
-		chunk = (job->ntasks + share - 1) / share;
-	return chunk ? chunk : 1;
-}
-
 static int fork_execute(const struct pb_job *job, enum pb_status *status,
 			struct pb_err *err)
 {
 	struct pool p = {
 	    .job = job,
-	    .dynamic =
-		strcmp(job->args->values[P_SCHEDULE].u.s, "dynamic") == 0,
-	    .chunk = auto_chunk(job),
+	    .dynamic = pbs_dynamic(job),
+	    .chunk = pbs_chunk(job),
 	    .parent = getpid(),
-	    .status = PB_STATUS_FAILED,
+	    .o = {.status = PB_STATUS_FAILED},
 	};
 
 	if (job->workers == 0) {
-		pb_fail(&p.err, "no workers to run %zu tasks on", job->ntasks);
-		p.failed = true;
+		pb_fail(&p.o.err, "no workers to run %zu tasks on",
+			job->ntasks);
+		p.o.failed = true;
 		goto out;
 	}
 	if (pool_alloc(&p, job)) {
-		p.failed = true;
+		p.o.failed = true;
 		goto out;
 	}
 	block_sigpipe(&p);
@@ -660,16 +621,16 @@ static int fork_execute(const struct pb_job *job, enum pb_status *status,
 	collect(&p);
 	reap_all(&p);
 	restore_sigpipe(&p);
-	if (!p.failed && p.received != job->ntasks)
-		fail(&p, PB_STATUS_CRASHED,
-		     "only %zu of %zu results arrived from the workers",
-		     p.received, job->ntasks);
+	if (!p.o.failed && p.received != job->ntasks)
+		pbs_fail(&p.o, PB_STATUS_CRASHED,
+			 "only %zu of %zu results arrived from the workers",
+			 p.received, job->ntasks);
 out:
 	pool_free(&p);
-	*status = p.status;
-	if (p.failed)
-		*err = p.err;
-	return p.failed ? PB_ERROR : PB_OK;
+	*status = p.o.status;
+	if (p.o.failed)
+		*err = p.o.err;
+	return p.o.failed ? PB_ERROR : PB_OK;
 }
 
 static const struct pb_strategy_hooks hooks = {.execute = fork_execute};

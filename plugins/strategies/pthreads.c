@@ -3,7 +3,8 @@
  *
  * schedule: dynamic — threads claim `chunk` task indices at a time from one
  *           shared atomic counter: balances uneven tasks, one atomic add per
- *           chunk.
+ *           chunk. chunk 0 is automatic, as in every strategy
+ *           (strategy_util.h): ceil(tasks / (4 x workers)).
  * schedule: static  — thread w runs the contiguous share
  *           [w*n/W, (w+1)*n/W): no shared counter at all, like OpenMP's
  *           schedule(static); `chunk` is not used.
@@ -11,19 +12,17 @@
  * the cost of creating `workers` threads is part of what is measured.
  * The first task error stops the claiming of new chunks and is reported.
  */
+#define _GNU_SOURCE
 #include <parabench/plugin.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
-enum { P_SCHEDULE, P_CHUNK };
+#include "strategy_util.h"
 
 static const struct pb_param params[] = {
-    [P_SCHEDULE] = {"schedule", PB_ENUM, "dynamic", 0, 0, "static|dynamic",
-		    "dynamic: claim chunks from a shared counter; static: "
-		    "contiguous equal shares"},
-    [P_CHUNK] = {"chunk", PB_INT, "1", 1, 1e9, NULL,
-		 "task indices claimed at a time (dynamic)"},
+    [PBS_P_SCHEDULE] = PBS_PARAM_SCHEDULE("claim chunks from a shared counter"),
+    [PBS_P_CHUNK] = PBS_PARAM_CHUNK("1"),
 };
 
 struct shared {
@@ -106,9 +105,8 @@ static int pthreads_execute(const struct pb_job *job, enum pb_status *status,
 {
 	struct shared sh = {
 	    .job = job,
-	    .dynamic =
-		strcmp(job->args->values[P_SCHEDULE].u.s, "dynamic") == 0,
-	    .chunk = (size_t)job->args->values[P_CHUNK].u.i,
+	    .dynamic = pbs_dynamic(job),
+	    .chunk = (size_t)pbs_chunk(job),
 	    .lock = PTHREAD_MUTEX_INITIALIZER,
 	};
 	struct worker *w = calloc(job->workers, sizeof(*w));

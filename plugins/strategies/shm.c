@@ -14,7 +14,8 @@
  *                       end (the host's array is private to the parent).
  *
  * schedule: dynamic — a child claims `chunk` task indices with one
- *           atomic_fetch_add on the shared counter.
+ *           atomic_fetch_add on the shared counter; chunk 0 is automatic,
+ *           as in every strategy (strategy_util.h).
  * schedule: static  — child w runs [w*n/W, (w+1)*n/W); no counter.
  *
  * Synchronisation: atomics only, no futex, no process-shared mutex, no
@@ -50,18 +51,15 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { P_SCHEDULE, P_CHUNK };
+#include "strategy_util.h"
 
 static const struct pb_param params[] = {
-    [P_SCHEDULE] = {"schedule", PB_ENUM, "dynamic", 0, 0, "static|dynamic",
-		    "dynamic: claim chunks from a shared atomic counter; "
-		    "static: contiguous equal shares"},
-    [P_CHUNK] = {"chunk", PB_INT, "1", 1, 1e9, NULL,
-		 "task indices claimed at a time (dynamic)"},
+    [PBS_P_SCHEDULE] =
+	PBS_PARAM_SCHEDULE("claim chunks from a shared atomic counter"),
+    [PBS_P_CHUNK] = PBS_PARAM_CHUNK("1"),
 };
 
 #define LINE 64
@@ -174,10 +172,7 @@ __attribute__((noreturn)) static void child_main(const struct pb_job *job,
 	struct pb_err err = {{0}};
 	void *ws;
 
-	/* Die with the cell's process, whatever kills it. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(125);
+	pbs_die_with_parent(parent);
 	mine.results = r->results;
 	atomic_store(&s->state, S_INIT);
 	if (pb_job_worker_init(&mine, w, &ws, &err)) {
@@ -204,25 +199,8 @@ struct team {
 	struct region r;
 	pid_t *pids;
 	unsigned nc; /* children forked */
-	bool failed;
-	enum pb_status status;
-	struct pb_err err;
+	struct pbs_outcome o;
 };
-
-__attribute__((format(printf, 3, 4))) static void fail(struct team *t,
-						       enum pb_status status,
-						       const char *fmt, ...)
-{
-	va_list ap;
-
-	if (t->failed)
-		return;
-	t->failed = true;
-	t->status = status;
-	va_start(ap, fmt);
-	vsnprintf(t->err.msg, sizeof(t->err.msg), fmt, ap);
-	va_end(ap);
-}
 
 /* Says what a child was doing, from its slot. */
 static void where(const struct slot *s, char *buf, size_t len)
@@ -252,25 +230,18 @@ static void judge(struct team *t, unsigned w, int st)
 	const struct slot *s = &t->r.slots[w];
 	unsigned W = t->job->workers;
 	char doing[128];
-	int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 
 	where(s, doing, sizeof(doing));
-	if (sig)
-		fail(t, PB_STATUS_CRASHED,
-		     "worker %u of %u was killed by signal SIG%s (%s) %s",
-		     w + 1, W, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
-		     strsignal(sig), doing);
-	else if (WEXITSTATUS(st) != 0)
-		fail(t, PB_STATUS_CRASHED,
-		     "worker %u of %u exited with status %d %s", w + 1, W,
-		     WEXITSTATUS(st), doing);
-	else if (atomic_load(&s->state) == S_FAILED)
-		fail(t, PB_STATUS_FAILED, "%s", s->err);
+	if (pbs_judge_wait(&t->o, st, w, W, doing))
+		return;
+	if (atomic_load(&s->state) == S_FAILED)
+		pbs_fail(&t->o, PB_STATUS_FAILED, "%s", s->err);
 	else if (atomic_load(&s->state) != S_DONE)
-		fail(t, PB_STATUS_CRASHED,
-		     "worker %u of %u exited with status 0 before finishing "
-		     "its tasks, %s",
-		     w + 1, W, doing);
+		pbs_fail(
+		    &t->o, PB_STATUS_CRASHED,
+		    "worker %u of %u exited with status 0 before finishing "
+		    "its tasks, %s",
+		    w + 1, W, doing);
 }
 
 /* Kills the children from w on, once something failed. */
@@ -284,7 +255,7 @@ static void kill_from(struct team *t, unsigned w)
 /* Reaps every child in worker order, judging each until one failed. */
 static void reap_all(struct team *t)
 {
-	bool killed = t->failed;
+	bool killed = t->o.failed;
 
 	if (killed)
 		kill_from(t, 0);
@@ -295,7 +266,7 @@ static void reap_all(struct team *t)
 		if (killed)
 			continue;
 		judge(t, w, st);
-		if (t->failed) {
+		if (t->o.failed) {
 			kill_from(t, w + 1);
 			killed = true;
 		}
@@ -310,9 +281,9 @@ static void spawn_all(struct team *t, bool dynamic, uint64_t chunk)
 	for (unsigned w = 0; w < t->job->workers; w++) {
 		pid_t pid = fork();
 		if (pid < 0) {
-			fail(t, PB_STATUS_FAILED,
-			     "cannot fork worker %u of %u: %s", w + 1,
-			     t->job->workers, strerror(errno));
+			pbs_fail(&t->o, PB_STATUS_FAILED,
+				 "cannot fork worker %u of %u: %s", w + 1,
+				 t->job->workers, strerror(errno));
 			return;
 		}
 		if (pid == 0)
@@ -330,9 +301,9 @@ static void gather(struct team *t)
 	for (unsigned w = 0; w < t->nc; w++)
 		done += t->r.slots[w].done;
 	if (done != job->ntasks) {
-		fail(t, PB_STATUS_CRASHED,
-		     "the workers finished %llu of %zu tasks",
-		     (unsigned long long)done, job->ntasks);
+		pbs_fail(&t->o, PB_STATUS_CRASHED,
+			 "the workers finished %llu of %zu tasks",
+			 (unsigned long long)done, job->ntasks);
 		return;
 	}
 	memcpy(job->results, t->r.results, job->ntasks * job->result_size);
@@ -341,10 +312,9 @@ static void gather(struct team *t)
 static int shm_execute(const struct pb_job *job, enum pb_status *status,
 		       struct pb_err *err)
 {
-	struct team t = {.job = job, .status = PB_STATUS_FAILED};
-	bool dynamic =
-	    strcmp(job->args->values[P_SCHEDULE].u.s, "dynamic") == 0;
-	uint64_t chunk = (uint64_t)job->args->values[P_CHUNK].u.i;
+	struct team t = {.job = job, .o = {.status = PB_STATUS_FAILED}};
+	bool dynamic = pbs_dynamic(job);
+	uint64_t chunk = pbs_chunk(job);
 
 	*status = PB_STATUS_FAILED;
 	if (job->workers == 0)
@@ -360,14 +330,14 @@ static int shm_execute(const struct pb_job *job, enum pb_status *status,
 	}
 	spawn_all(&t, dynamic, chunk);
 	reap_all(&t);
-	if (!t.failed)
+	if (!t.o.failed)
 		gather(&t);
 	munmap(t.r.base, t.r.size);
 	free(t.pids);
-	*status = t.status;
-	if (t.failed)
-		*err = t.err;
-	return t.failed ? PB_ERROR : PB_OK;
+	*status = t.o.status;
+	if (t.o.failed)
+		*err = t.o.err;
+	return t.o.failed ? PB_ERROR : PB_OK;
 }
 
 static const struct pb_strategy_hooks hooks = {.execute = shm_execute};
