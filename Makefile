@@ -43,8 +43,10 @@ CFLAGS_PLUGIN := -std=gnu11 -Wall -Wextra -Werror $(NO_TRUNC_WARN) \
 CFLAGS_BASE := $(CFLAGS_PLUGIN) -Icore
 DEFS := -DPB_VERSION='"$(VERSION)"' -DPB_GIT_COMMIT='"$(GIT_COMMIT)"' \
 	-DPB_CFLAGS='"$(strip $(OPT) $(SANFLAGS))"' -DPB_SOURCE_DIR='"$(CURDIR)"'
-YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
-YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
+# The libraries core links with, by pkg-config name.
+CORE_PKGS := yaml-0.1 hwloc
+YAML_CFLAGS := $(shell pkg-config --cflags $(CORE_PKGS) 2>/dev/null)
+YAML_LIBS := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null || echo -lyaml -lhwloc)
 CORE_LIBS := $(YAML_LIBS) -lm -pthread
 PLUGIN_FLAGS := -fPIC -shared -fvisibility=hidden -Wl,-z,defs
 

@@ -11,6 +11,7 @@ NEEDED=(
   "gcc:cmd:gcc"
   "pkg-config:cmd:pkg-config"
   "libyaml-dev:pkg:yaml-0.1"
+  "libhwloc-dev:pkg:hwloc"
   "libcriterion-dev:pkg:criterion"
   "libcurl4-openssl-dev:pkg:libcurl"
   "libmicrohttpd-dev:pkg:libmicrohttpd"
