@@ -41,6 +41,24 @@ int cli_load_plugins(struct pb_registry *reg, const char *const *dirs,
 /* The folder of gnuplot templates: beside the build or installed. */
 const char *cli_plots_dir(void);
 
+/*
+ * Opens /dev/null on any of fds 0-2 that is closed, before anything else
+ * is opened; ends the program (status 2) when it cannot.
+ */
+void cli_reserve_std_fds(void);
+
+/*
+ * Flushes and closes stdout; when output was lost (a closed stdout, a
+ * full disk, a closed pipe) prints why and returns 1 if rc was 0, else rc.
+ */
+int cli_close_stdout(int rc);
+
+/*
+ * Makes an exit() from a plugin's constructor or destructor end the
+ * program with status 2 and a message naming the plugin file. Call once.
+ */
+void cli_guard_plugin_exit(void);
+
 /* The command line, joined with spaces, for meta.json. */
 extern const char *cli_command_line;
 

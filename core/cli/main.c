@@ -47,7 +47,7 @@ static char *join_args(int argc, char **argv)
 	return b.data;
 }
 
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
 	char *line;
 	int rc = EXIT_USAGE;
@@ -79,4 +79,11 @@ int main(int argc, char **argv)
 		  argv[1]);
 	free(line);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	cli_reserve_std_fds();
+	cli_guard_plugin_exit();
+	return cli_close_stdout(run_command(argc, argv));
 }

@@ -13,6 +13,30 @@
 #include "lib/arena.h"
 #include "value.h"
 
+/* The file whose code runs now in dlopen or dlclose (constructors,
+ * destructors), for pb_registry_in_plugin_code; NULL otherwise. */
+static const char *in_plugin_code;
+
+const char *pb_registry_in_plugin_code(void)
+{
+	return in_plugin_code;
+}
+
+static void *open_plugin(const char *path, const char *full)
+{
+	in_plugin_code = path;
+	void *handle = dlopen(full, RTLD_NOW | RTLD_LOCAL);
+	in_plugin_code = NULL;
+	return handle;
+}
+
+static void close_plugin(const char *path, void *handle)
+{
+	in_plugin_code = path;
+	dlclose(handle);
+	in_plugin_code = NULL;
+}
+
 static bool valid_name(const char *name)
 {
 	if (!name || !*name)
@@ -153,7 +177,7 @@ int pb_registry_load_file(struct pb_registry *reg, const char *path,
 	/* A path with a slash keeps dlopen away from its search path. */
 	snprintf(full, sizeof(full), "%s%s", strchr(path, '/') ? "" : "./",
 		 path);
-	void *handle = dlopen(full, RTLD_NOW | RTLD_LOCAL);
+	void *handle = open_plugin(path, full);
 	if (!handle)
 		return pb_fail(err, "%s: cannot load plugin: %s", path,
 			       dlerror());
@@ -179,7 +203,7 @@ int pb_registry_load_file(struct pb_registry *reg, const char *path,
 		goto fail;
 	return PB_OK;
 fail:
-	dlclose(handle);
+	close_plugin(path, handle);
 	return PB_ERROR;
 }
 
@@ -348,7 +372,7 @@ void pb_registry_names(const struct pb_registry *reg, enum pb_kind kind,
 void pb_registry_free(struct pb_registry *reg)
 {
 	for (size_t k = 0; k < reg->n; k++) {
-		dlclose(reg->items[k].handle);
+		close_plugin(reg->items[k].path, reg->items[k].handle);
 		free(reg->items[k].path);
 	}
 	free(reg->items);

@@ -62,6 +62,14 @@ const char *pb_registry_path(const struct pb_registry *reg,
 void pb_registry_names(const struct pb_registry *reg, enum pb_kind kind,
 		       char *buf, size_t len);
 
+/*
+ * The path of the plugin file whose constructors or destructors run now
+ * (inside dlopen or dlclose), or NULL. A constructor that calls exit()
+ * ends the program from there: an atexit handler of the program asks this
+ * to name the culprit.
+ */
+const char *pb_registry_in_plugin_code(void);
+
 /* Closes every plugin and frees the registry. */
 void pb_registry_free(struct pb_registry *reg);
 
