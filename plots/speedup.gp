@@ -1,9 +1,9 @@
 # @HEADER@
 #
 # Speed-up over the baseline versus workers: one line per series with
-# its interval as error bars, the ideal y = x dotted, and each series'
-# fitted Amdahl curve dashed.
-# Data ('@NAME@.dat'): one block per series (index 0, 1, ...) of
+# its interval as error bars, the ideal y = x dotted, and the fitted
+# Amdahl curve of each series dashed.
+# Data (@DAT@): one block per series (index 0, 1, ...) of
 #   workers  speed-up  low  high  oversubscribed (1: more workers than cores)
 # '?' marks a missing value. Everything between at-signs in the template
 # (plots/speedup.gp of parabench) is filled in by `parabench plot`.
@@ -14,7 +14,7 @@ set title @TITLE@
 set xlabel 'workers'
 set ylabel @YLABEL@
 set logscale x 2
-set xtics (@XTICS@)
+@XTICS@
 set xrange [@XMIN@:@XMAX@]
 set yrange [0:*]
 set grid xtics ytics lc rgb '#dddddd'
@@ -23,9 +23,9 @@ set samples 400
 @MARKS@
 @DEFS@
 set terminal pngcairo size 800,500 background rgb 'white' font 'Sans,11' noenhanced
-set output '@NAME@.png'
+set output @PNG@
 @PLOT@
 set terminal svg size 800,500 background rgb 'white' font 'Sans,11' noenhanced
-set output '@NAME@.svg'
+set output @SVG@
 replot
 unset output

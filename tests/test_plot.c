@@ -11,8 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pbt_files.h"
+#include "lib/textbuf.h"
 #include "output/plot.h"
+#include "pbt_files.h"
+#include "pbt_gnuplot.h"
 
 static const char *tmp; /* the scratch folder */
 
@@ -257,4 +259,152 @@ Test(plot, chart_names_are_safe_file_names)
 	cr_assert_str_eq(name, "speedup-a_b_c_d-1");
 	pb_chart_name("time", "ok_name.v2-3", name, sizeof(name));
 	cr_assert_str_eq(name, "time-ok_name.v2-3");
+}
+
+/* A name that ends a comment or a string and runs a shell if written raw. */
+#define HOSTILE "x'\nsystem 'touch PWNED' #`touch PWNED` @m"
+
+static bool pwned(const char *dir)
+{
+	char path[8192];
+
+	snprintf(path, sizeof(path), "%s/PWNED", dir);
+	return access(path, F_OK) == 0;
+}
+
+Test(plot, hostile_names_never_run)
+{
+	static const char *const bad[] = {"system", "touch", "PWNED", NULL};
+	static const char *const scripts[] = {
+	    "speedup-ex__system__touch_PWNED____touch_PWNED___m-1.gp",
+	    "time-ex__system__touch_PWNED____touch_PWNED___m-2.gp"};
+	char charts[8192], meta[8192];
+
+	need_gnuplot();
+	tmp = pbt_scratch_new();
+	/* Experiment, strategies, workload and strategy parameter values,
+	 * a metric name, the description and the host: all hostile. */
+	pbt_write_in(
+	    tmp, "runs.csv",
+	    "experiment,cell,workload,strategy,workers,repetition,status,"
+	    "wall_s,param_size,param_tag,\"metric_m" HOSTILE "\",message\n"
+	    "\"e" HOSTILE "\",1,w,\"s" HOSTILE "\",1,1,ok,1.0,\"1" HOSTILE
+	    "\",,5,\n"
+	    "\"e" HOSTILE "\",2,w,\"t" HOSTILE "\",2,1,ok,0.6,\"1" HOSTILE
+	    "\",\"a" HOSTILE "\",5,\n"
+	    "\"e" HOSTILE "\",3,w,\"t" HOSTILE "\",4,1,ok,0.4,\"1" HOSTILE
+	    "\",\"a" HOSTILE "\",5,\n"
+	    "\"e" HOSTILE "\",4,w,\"t" HOSTILE "\",2,1,ok,0.7,\"1" HOSTILE
+	    "\",\"b" HOSTILE "\",5,\n"
+	    "\"e" HOSTILE "\",5,w,\"t" HOSTILE "\",4,1,ok,0.5,\"1" HOSTILE
+	    "\",\"b" HOSTILE "\",5,\n"
+	    "\"e" HOSTILE "\",6,w,\"t" HOSTILE "\",2,1,ok,0.5,\"2" HOSTILE
+	    "\",\"a" HOSTILE "\",5,\n"
+	    "\"e" HOSTILE "\",7,w,\"t" HOSTILE "\",4,1,ok,0.3,\"2" HOSTILE
+	    "\",\"a" HOSTILE "\",5,\n");
+	pbt_write_in(tmp, "experiments.csv",
+		     "experiment,description,workload,workload_params,"
+		     "strategy_params,baseline_strategy,baseline_workers,"
+		     "fit_oversubscribed,cores\n"
+		     "\"e" HOSTILE "\",\"d" HOSTILE "\",w,size,tag,\"s" HOSTILE
+		     "\",1,false,2\n");
+	pbt_write_in(tmp, "meta.json",
+		     "{\"host\": \"h'\\nsystem 'touch PWNED' #\", "
+		     "\"cores\": 2}\n");
+	plot_ok();
+	snprintf(charts, sizeof(charts), "%s/charts", tmp);
+	cr_assert_not(pwned(tmp));
+	cr_assert_not(pwned(charts));
+	cr_assert_not(pwned("."));
+	pbt_assert_gp_inert(charts, bad);
+	/* Re-rendering the saved scripts by hand is just as safe. */
+	for (size_t k = 0; k < PB_COUNT(scripts); k++) {
+		cr_assert_eq(gnuplot_in(charts, scripts[k]), 0, "%s",
+			     scripts[k]);
+		cr_assert_not(pwned(charts));
+	}
+	snprintf(meta, sizeof(meta), "%s/charts/%s", tmp, scripts[0]);
+	cr_assert(pbt_file_has(meta, "'tx'' system ''touch PWNED'' "
+				     "#`touch PWNED` @m (tag=ax'' system"));
+}
+
+Test(plot, gnuplot_message_is_shown_not_the_caret_line)
+{
+	struct pb_err err = {{0}};
+	char extra[2048];
+
+	need_gnuplot();
+	tmp = pbt_scratch_data("results-basic");
+	/* A long command: gnuplot echoes it and puts a caret far right. */
+	snprintf(extra, sizeof(extra), "plot 1/0 title '%0900d'\n", 0);
+	const char *tpl = bad_templates(extra);
+	cr_assert_eq(pb_plot_dir(tmp, tpl, &err), PB_ERROR);
+	cr_assert(strstr(err.msg, "gnuplot failed (exit 1): \"speedup-"
+				  "scaling-1.gp\" line "),
+		  "%s", err.msg);
+	cr_assert(strstr(err.msg, "undefined"), "%s", err.msg);
+	cr_assert_null(strstr(err.msg, "    "), "%s", err.msg);
+}
+
+Test(plot, all_zero_times_draw_what_can_be_drawn)
+{
+	tmp = pbt_scratch_new();
+	need_gnuplot();
+	pbt_write_in(tmp, "runs.csv",
+		     "experiment,cell,workload,strategy,workers,repetition,"
+		     "status,wall_s,message\n"
+		     "e,1,w,serial,1,1,ok,0,\n"
+		     "e,2,w,threads,2,1,ok,0,\n"
+		     "e,3,w,threads,4,1,ok,0,\n");
+	pbt_write_in(tmp, "experiments.csv",
+		     "experiment,workload,workload_params,strategy_params,"
+		     "baseline_strategy,baseline_workers,fit_oversubscribed,"
+		     "cores\n"
+		     "e,w,,,serial,1,false,2\n");
+	plot_ok();
+	/* No time has a place on a log axis: no time chart. */
+	cr_assert_eq(file_size("%s/charts/%s", "time-e-1.gp"), -1);
+}
+
+/* 20,000 distinct worker counts: sorted in n log n, gnuplot's own ticks. */
+Test(plot, many_worker_counts, .timeout = 60)
+{
+	struct pb_buf runs = {0};
+	struct pb_err err = {{0}};
+	char path[8192];
+	enum { N = 20000 };
+
+	tmp = pbt_scratch_new();
+	pb_buf_printf(&runs, "experiment,cell,workload,strategy,workers,"
+			     "repetition,status,wall_s,message\n"
+			     "e,1,w,serial,1,1,ok,10,\n");
+	/* Written in descending order: the charts must sort them. */
+	for (unsigned w = N; w >= 1; w--)
+		pb_buf_printf(&runs, "e,%u,w,threads,%u,1,ok,%.9g,\n",
+			      N - w + 2, w, 1 + 9.0 / w);
+	cr_assert_not(runs.oom);
+	pbt_write_in(tmp, "runs.csv", runs.data);
+	pb_buf_free(&runs);
+	pbt_write_in(tmp, "experiments.csv",
+		     "experiment,workload,workload_params,strategy_params,"
+		     "baseline_strategy,baseline_workers,fit_oversubscribed,"
+		     "cores\n"
+		     "e,w,,,serial,1,true,2\n");
+	setenv("PATH", "/nonexistent-for-this-test", 1);
+	cr_assert_eq(pb_plot_dir(tmp, pbt_source_path("plots"), &err),
+		     PB_ERROR);
+	snprintf(path, sizeof(path), "%s/charts/time-e-1.gp", tmp);
+	cr_assert(pbt_file_has(path, "set xtics\n"));
+	snprintf(path, sizeof(path), "%s/charts/time-e-1.dat", tmp);
+	char *dat = pbt_read(path);
+	const char *p = strstr(dat, "# index 1: 'threads'\n");
+	cr_assert(p);
+	p = strchr(p, '\n') + 1;
+	for (unsigned w = 1; w <= N; w++) {
+		cr_assert_eq(strtoul(p, NULL, 10), w, "row %u", w);
+		p = strchr(p, '\n');
+		cr_assert(p);
+		p++;
+	}
+	free(dat);
 }

@@ -29,16 +29,25 @@ static struct sums regression_sums(const double *x, const double *y, size_t n)
 	return s;
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* The number of distinct values of w (n log n); 0 when out of memory. */
 static size_t distinct_workers(const double *w, size_t n)
 {
+	double *t = malloc((n + 1) * sizeof(*t));
 	size_t count = 0;
 
-	for (size_t k = 0; k < n; k++) {
-		bool seen = false;
-		for (size_t j = 0; j < k && !seen; j++)
-			seen = w[j] == w[k];
-		count += !seen;
-	}
+	if (!t)
+		return 0;
+	memcpy(t, w, n * sizeof(*t));
+	qsort(t, n, sizeof(*t), cmp_double);
+	for (size_t k = 0; k < n; k++)
+		count += k == 0 || t[k] != t[k - 1];
+	free(t);
 	return count;
 }
 

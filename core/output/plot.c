@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "lib/csv_read.h"
 #include "results/outdir.h"
@@ -34,18 +35,45 @@ static int write_text(const char *charts, const char *name, const char *ext,
 	return pb_write_file_atomic(path, b->data ? b->data : "", b->len, err);
 }
 
-static void chart_range(struct chart *c)
+static int cmp_unsigned(const void *x, const void *y)
 {
-	c->wmin = 0;
-	c->wmax = 1;
+	unsigned a = *(const unsigned *)x, b = *(const unsigned *)y;
+	return (a > b) - (a < b);
+}
+
+/* The group's distinct worker counts, sorted (n log n), and their range. */
+static bool chart_range(struct chart *c)
+{
+	size_t n = 0;
+
+	c->wl = malloc((c->g->nrows + 1) * sizeof(unsigned));
+	if (!c->wl)
+		return false;
 	for (size_t k = 0; k < c->g->nrows; k++) {
-		unsigned w =
-		    (unsigned)pb_plot_row_num(c, c->g->rows[k], "workers");
-		c->wmin = c->wmin && c->wmin < w ? c->wmin : w;
-		c->wmax = c->wmax > w ? c->wmax : w;
+		double w = pb_plot_row_num(c, c->g->rows[k], "workers");
+		if (w >= 1 && w <= 1u << 30)
+			c->wl[n++] = (unsigned)w;
 	}
-	if (!c->wmin)
-		c->wmin = 1;
+	qsort(c->wl, n, sizeof(unsigned), cmp_unsigned);
+	c->nwl = 0;
+	for (size_t k = 0; k < n; k++)
+		if (!c->nwl || c->wl[c->nwl - 1] != c->wl[k])
+			c->wl[c->nwl++] = c->wl[k];
+	c->wmin = c->nwl ? c->wl[0] : 1;
+	c->wmax = c->nwl ? c->wl[c->nwl - 1] : 1;
+	return true;
+}
+
+/* Removes the files of a chart an earlier plot made and this one does not. */
+static void remove_stale(const char *charts, const char *name)
+{
+	static const char *const exts[] = {"gp", "dat", "png", "svg"};
+	char path[8192];
+
+	for (size_t k = 0; k < PB_COUNT(exts); k++) {
+		snprintf(path, sizeof(path), "%s/%s.%s", charts, name, exts[k]);
+		unlink(path);
+	}
 }
 
 /* Writes the .dat and .gp of one chart; *made says whether it had data. */
@@ -57,13 +85,15 @@ static int make_chart(struct chart *c, const char *charts, const char *tpl,
 	int rc = PB_ERROR;
 
 	*made = false;
-	if (!rows)
+	if (!rows || !chart_range(c)) {
+		free(rows);
 		return pb_fail(err, "out of memory");
+	}
 	c->tb = c->g->base < 0
 		    ? NAN
 		    : pb_plot_row_num(c, (size_t)c->g->base, "median_s");
-	chart_range(c);
 	if (!pb_plot_has_data(c) || (c->kind != K_TIME && !isfinite(c->tb))) {
+		remove_stale(charts, c->name);
 		rc = PB_OK;
 		goto out;
 	}
@@ -76,6 +106,8 @@ static int make_chart(struct chart *c, const char *charts, const char *tpl,
 	rc = PB_OK;
 out:
 	free(rows);
+	free(c->wl);
+	c->wl = NULL;
 	pb_buf_free(&dat);
 	pb_buf_free(&gp);
 	return rc;

@@ -59,28 +59,93 @@ static int wait_child(pid_t pid, bool *timed_out)
 	}
 }
 
-/* The end of charts/gnuplot.log, on one line, for an error message. */
-static void log_tail(const char *log, char *buf, size_t len)
+/* The most of gnuplot's output that is searched for its message. */
+#define LOG_SCAN_BYTES 65536
+
+/* True when line (len bytes) holds only spaces, tabs and carets. */
+static bool only_marks(const char *line, size_t len)
 {
-	char text[600];
+	for (size_t k = 0; k < len; k++)
+		if (!strchr(" \t^\r", line[k]))
+			return false;
+	return true;
+}
+
+/* The span of line p (len bytes) without its leading blanks. */
+static const char *skip_blanks(const char *p, size_t *len)
+{
+	while (*len && (*p == ' ' || *p == '\t'))
+		p++, (*len)--;
+	return p;
+}
+
+/*
+ * gnuplot's own message, from what it wrote to the log after offset from:
+ * its last line that names the script ("x.gp" line 36: all points y value
+ * undefined!), a warning only when there is nothing else, followed by the
+ * command it echoed above its caret (cut short); otherwise the last line
+ * that is neither such an echo nor a caret.
+ */
+static void gnuplot_message(const char *log, off_t from, const char *script,
+			    char *buf, size_t len)
+{
+	char *text = malloc(LOG_SCAN_BYTES + 1), prefix[700];
 	int fd = open(log, O_RDONLY | O_CLOEXEC);
 	off_t end = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+	const char *best = NULL, *warn = NULL, *other = NULL, *echo = NULL;
+	const char *best_echo = NULL, *prev = NULL;
+	size_t best_len = 0, warn_len = 0, other_len = 0, echo_len = 0;
+	size_t best_echo_len = 0, prev_len = 0;
 	ssize_t n = 0;
 
-	buf[0] = '\0';
-	if (end < 0)
+	snprintf(buf, len, "(gnuplot said nothing; see %s)", log);
+	if (!text || end < 0)
 		goto out;
-	off_t from =
-	    end > (off_t)sizeof(text) - 1 ? end - (off_t)sizeof(text) + 1 : 0;
-	n = pread(fd, text, sizeof(text) - 1, from);
-	n = n < 0 ? 0 : n;
+	if (end - from > LOG_SCAN_BYTES)
+		from = end - LOG_SCAN_BYTES;
+	n = pread(fd, text, LOG_SCAN_BYTES, from);
+	if (n <= 0)
+		goto out;
 	text[n] = '\0';
-	while (n > 0 && strchr(" \n\r\t", text[n - 1]))
-		text[--n] = '\0';
-	for (char *p = text; *p; p++)
-		*p = *p == '\n' ? '|' : *p;
-	snprintf(buf, len, "%s", text);
+	snprintf(prefix, sizeof(prefix), "\"%s\" line ", script);
+	for (const char *p = text; *p;) {
+		size_t l = strcspn(p, "\n");
+		if (!strncmp(p, prefix, strlen(prefix))) {
+			bool w = false;
+			for (size_t k = 0; k + 10 <= l && !w; k++)
+				w = !memcmp(p + k, ": warning:", 10);
+			if (w) {
+				warn = p, warn_len = l;
+			} else {
+				best = p, best_len = l;
+				best_echo = echo, best_echo_len = echo_len;
+			}
+			echo = NULL;
+		} else if (l && only_marks(p, l)) {
+			echo = prev, echo_len = prev_len;
+		} else if (l && strncmp(p, "== ", 3)) {
+			other = p, other_len = l;
+		}
+		prev = p, prev_len = l;
+		p += l + (p[l] == '\n');
+	}
+	if (!best)
+		best = warn, best_len = warn_len;
+	if (!best)
+		best = other, best_len = other_len;
+	if (!best)
+		goto out;
+	if (best_echo)
+		best_echo = skip_blanks(best_echo, &best_echo_len);
+	snprintf(buf, len, "%.*s%s%.*s%s", (int)best_len, best,
+		 best_echo ? " (in: " : "",
+		 (int)(best_echo_len > 160 ? 160 : best_echo_len),
+		 best_echo ? best_echo : "",
+		 !best_echo	       ? ""
+		 : best_echo_len > 160 ? " ...)"
+				       : ")");
 out:
+	free(text);
 	if (fd >= 0)
 		close(fd);
 }
@@ -127,9 +192,10 @@ static int spawn_gnuplot(const char *charts, const char *script, int logfd,
 static int render(const char *charts, const char *name, int logfd,
 		  const char *log, struct pb_err *err)
 {
-	char script[600], tail[400], head[700];
+	char script[600], said[600], head[700];
 	bool timed_out;
 	pid_t pid = -1;
+	off_t from = lseek(logfd, 0, SEEK_END);
 
 	snprintf(script, sizeof(script), "%s.gp", name);
 	snprintf(head, sizeof(head), "== gnuplot --default-settings %s\n",
@@ -146,14 +212,15 @@ static int render(const char *charts, const char *name, int logfd,
 			       "was stopped",
 			       charts, script, GNUPLOT_TIMEOUT_MS / 1000);
 	if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		log_tail(log, tail, sizeof(tail));
+		gnuplot_message(log, from < 0 ? 0 : from, script, said,
+				sizeof(said));
 		return pb_fail(
 		    err, "%s/%s: gnuplot failed (%s %d): %s", charts, script,
 		    status >= 0 && WIFSIGNALED(status) ? "signal" : "exit",
 		    status < 0		  ? -1
 		    : WIFSIGNALED(status) ? WTERMSIG(status)
 					  : WEXITSTATUS(status),
-		    tail);
+		    said);
 	}
 	if (check_image(charts, name, "png", err) ||
 	    check_image(charts, name, "svg", err))

@@ -9,8 +9,8 @@
 #define PB_PLOT_INT_H
 
 #include "analysis/analyze.h"
-#include "plot.h"
 #include "lib/textbuf.h"
+#include "plot.h"
 
 /* The kinds of chart, and their names ("speedup", "time", "efficiency"). */
 enum kind { K_SPEEDUP, K_TIME, K_EFFICIENCY, K_N };
@@ -24,6 +24,8 @@ struct chart {
 	char name[512];
 	double tb; /* the baseline's median seconds, NaN without one */
 	unsigned wmin, wmax;
+	unsigned *wl; /* the group's distinct worker counts, ascending */
+	size_t nwl;
 };
 
 /* ---- plot_script.c ------------------------------------------------------- */

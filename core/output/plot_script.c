@@ -6,12 +6,16 @@
  * '_', an at-sign. Each is replaced by text made here; a placeholder this
  * code does not know is an error naming the template, so a typo in a
  * template cannot silently drop part of a chart. Everything put into a
- * script as a string is a single-quoted gnuplot literal (quotes doubled,
- * control characters made spaces), file names included.
+ * script or data file — in a command or in a comment — goes through
+ * pb_gp_string (gp_text.h), file names included; the rest is fixed
+ * words and numbers.
  */
 #include "plot_int.h"
 
 #include <math.h>
+#include <stdlib.h>
+
+#include "gp_text.h"
 
 #include "lib/csv_read.h"
 
@@ -48,6 +52,9 @@ static void row_values(const struct chart *c, size_t row, double out[3])
 		out[1] = pb_plot_row_num(c, row, "speedup_lo") / w;
 		out[2] = pb_plot_row_num(c, row, "speedup_hi") / w;
 	}
+	/* The time axis is logarithmic: a time of 0 has no place on it. */
+	for (int k = 0; k < 3 && c->kind == K_TIME; k++)
+		out[k] = out[k] > 0 ? out[k] : NAN;
 }
 
 bool pb_plot_has_data(const struct chart *c)
@@ -56,7 +63,7 @@ bool pb_plot_has_data(const struct chart *c)
 
 	for (size_t k = 0; k < c->g->nrows; k++) {
 		row_values(c, c->g->rows[k], v);
-		if (isfinite(v[0]))
+		if (isfinite(v[0]) && (c->kind != K_TIME || v[0] > 0))
 			return true;
 	}
 	return false;
@@ -76,20 +83,6 @@ static bool series_fit(const struct chart *c, size_t s, double *a, double *b)
 
 /* ---- Text of the data file and the script ------------------------------ */
 
-/* A single-quoted gnuplot string literal. */
-static void gp_quote(struct pb_buf *b, const char *s)
-{
-	pb_buf_printf(b, "'");
-	for (; *s; s++) {
-		if (*s == '\'')
-			pb_buf_printf(b, "''");
-		else
-			pb_buf_printf(b, "%c",
-				      (unsigned char)*s < 0x20 ? ' ' : *s);
-	}
-	pb_buf_printf(b, "'");
-}
-
 static void dat_value(struct pb_buf *b, double v)
 {
 	if (isfinite(v))
@@ -98,34 +91,54 @@ static void dat_value(struct pb_buf *b, double v)
 		pb_buf_printf(b, " ?");
 }
 
-/* The rows of series s, sorted by workers (insertion sort: few rows). */
-static void sorted_rows(const struct chart *c, size_t s, size_t *rows)
+/* A row of summary.csv with its worker count, for sorting. */
+struct wrow {
+	double w;
+	size_t row;
+};
+
+static int cmp_wrow(const void *x, const void *y)
+{
+	const struct wrow *a = x, *b = y;
+
+	if (a->w != b->w)
+		return a->w < b->w ? -1 : 1;
+	return (a->row > b->row) - (a->row < b->row);
+}
+
+/* The rows of series s, sorted by workers; false when out of memory. */
+static bool sorted_rows(const struct chart *c, size_t s, size_t *rows)
 {
 	const struct pb_view_series *se = &c->g->series[s];
+	struct wrow *t = malloc((se->nrows + 1) * sizeof(*t));
 
-	for (size_t k = 0; k < se->nrows; k++) {
-		size_t r = se->rows[k], j = k;
-		double w = pb_plot_row_num(c, r, "workers");
-		while (j > 0 &&
-		       pb_plot_row_num(c, rows[j - 1], "workers") > w) {
-			rows[j] = rows[j - 1];
-			j--;
-		}
-		rows[j] = r;
-	}
+	if (!t)
+		return false;
+	for (size_t k = 0; k < se->nrows; k++)
+		t[k] = (struct wrow){pb_plot_row_num(c, se->rows[k], "workers"),
+				     se->rows[k]};
+	qsort(t, se->nrows, sizeof(*t), cmp_wrow);
+	for (size_t k = 0; k < se->nrows; k++)
+		rows[k] = t[k].row;
+	free(t);
+	return true;
 }
 
 void pb_plot_dat_text(const struct chart *c, struct pb_buf *b, size_t *rows)
 {
-	pb_buf_printf(b,
-		      "# %s.dat: data of %s.gp, from summary.csv\n"
-		      "# workers value low high oversubscribed\n",
-		      c->name, c->name);
+	pb_buf_printf(b, "# ");
+	pb_gp_stringf(b, "%s.dat", c->name);
+	pb_buf_printf(b, ": the data of a chart, from summary.csv\n"
+			 "# workers value low high oversubscribed\n");
 	for (size_t s = 0; s < c->g->nseries; s++) {
 		const struct pb_view_series *se = &c->g->series[s];
-		pb_buf_printf(b, "%s# index %zu: %s\n", s ? "\n\n" : "", s,
-			      se->label);
-		sorted_rows(c, s, rows);
+		pb_buf_printf(b, "%s# index %zu: ", s ? "\n\n" : "", s);
+		pb_gp_string(b, se->label);
+		pb_buf_printf(b, "\n");
+		if (!sorted_rows(c, s, rows)) {
+			b->oom = true;
+			return;
+		}
 		for (size_t k = 0; k < se->nrows; k++) {
 			double v[3], w = pb_plot_row_num(c, rows[k], "workers");
 			row_values(c, rows[k], v);
@@ -139,49 +152,40 @@ void pb_plot_dat_text(const struct chart *c, struct pb_buf *b, size_t *rows)
 	}
 }
 
+/* More distinct worker counts than this get gnuplot's own ticks. */
+#define MAX_LISTED_XTICS 16
+
 static void xtics(const struct chart *c, struct pb_buf *b)
 {
-	unsigned last = 0;
-
-	/* Ascending distinct worker counts, found by repeated minimum. */
-	for (;;) {
-		unsigned next = 0;
-		for (size_t k = 0; k < c->g->nrows; k++) {
-			double w = pb_plot_row_num(c, c->g->rows[k], "workers");
-			if (w > last && (next == 0 || w < next))
-				next = (unsigned)w;
-		}
-		if (!next)
-			break;
-		pb_buf_printf(b, "%s%u", last ? ", " : "", next);
-		last = next;
+	if (c->nwl > MAX_LISTED_XTICS) {
+		pb_buf_printf(b, "set xtics");
+		return;
 	}
+	pb_buf_printf(b, "set xtics (");
+	for (size_t k = 0; k < c->nwl; k++)
+		pb_buf_printf(b, "%s%u", k ? ", " : "", c->wl[k]);
+	pb_buf_printf(b, ")");
 }
 
 /* Shades the worker counts above the machine's cores, if any. */
 static void marks(const struct chart *c, struct pb_buf *b)
 {
 	unsigned above = 0, cores = c->g->cores;
-	char text[96];
 
-	for (size_t k = 0; cores && k < c->g->nrows; k++) {
-		unsigned w =
-		    (unsigned)pb_plot_row_num(c, c->g->rows[k], "workers");
-		if (w > cores && (above == 0 || w < above))
-			above = w;
-	}
+	for (size_t k = 0; cores && k < c->nwl && !above; k++)
+		if (c->wl[k] > cores)
+			above = c->wl[k];
 	if (!above)
 		return;
 	/* Halfway between cores and the next count, on the log axis. */
 	double edge = sqrt((double)cores * above);
-	snprintf(text, sizeof(text), " more workers than cores (%u)", cores);
 	pb_buf_printf(b,
 		      "set object 1 rect from first %.6g, graph 0 to "
 		      "graph 1, graph 1 fc rgb '#eeeeee' fs solid 1.0 "
 		      "noborder behind\n"
 		      "set label 1 ",
 		      edge);
-	gp_quote(b, text);
+	pb_gp_stringf(b, " more workers than cores (%u)", cores);
 	/* Away from the key: it sits at the bottom of efficiency charts. */
 	pb_buf_printf(b,
 		      " at first %.6g, graph %s left "
@@ -194,14 +198,15 @@ static void defs(const struct chart *c, struct pb_buf *b)
 	double a, bb;
 
 	if (isfinite(c->tb))
-		pb_buf_printf(b, "Tb = %.17g  # the baseline's median, s\n",
-			      c->tb);
+		pb_buf_printf(
+		    b, "Tb = %.17g  # the median of the baseline, s\n", c->tb);
 	for (size_t s = 0; s < c->g->nseries; s++)
-		if (series_fit(c, s, &a, &bb))
-			pb_buf_printf(b,
-				      "a%zu = %.17g; b%zu = %.17g  # %s: "
-				      "T(p) = a + b/p\n",
-				      s, a, s, bb, c->g->series[s].label);
+		if (series_fit(c, s, &a, &bb)) {
+			pb_buf_printf(b, "a%zu = %.17g; b%zu = %.17g  # ", s, a,
+				      s, bb);
+			pb_gp_string(b, c->g->series[s].label);
+			pb_buf_printf(b, ": T(p) = a + b/p\n");
+		}
 }
 
 /* The Amdahl curve of series s in this chart's quantity. */
@@ -223,31 +228,28 @@ static void series_title(const struct chart *c, size_t s, struct pb_buf *b)
 	double sf = se->fit < 0 ? NAN
 				: pb_csv_num(&c->v->fits, (size_t)se->fit,
 					     "serial_fraction");
-	char t[512];
 
 	if (isfinite(sf))
-		snprintf(t, sizeof(t), "%s: s = %.2f", se->label, sf);
+		pb_gp_stringf(b, "%s: s = %.2f", se->label, sf);
 	else
-		snprintf(t, sizeof(t), "%s", se->label);
-	gp_quote(b, t);
+		pb_gp_string(b, se->label);
 }
 
 static void plot_series(const struct chart *c, size_t s, struct pb_buf *b)
 {
 	const char *color = colors[s % PB_COUNT(colors)];
-	char dat[600], expr[64];
+	char expr[64];
 	double a, bb;
 
-	snprintf(dat, sizeof(dat), "%s.dat", c->name);
 	pb_buf_printf(b, "%s", s ? ", \\\n     " : "plot ");
-	gp_quote(b, dat);
+	pb_gp_stringf(b, "%s.dat", c->name);
 	pb_buf_printf(b,
 		      " index %zu using 1:2:3:4 with yerrorlines "
 		      "lc rgb '%s' lw 2 pt 7 ps 1.1 title ",
 		      s, color);
 	series_title(c, s, b);
 	pb_buf_printf(b, ", \\\n     ");
-	gp_quote(b, dat);
+	pb_gp_stringf(b, "%s.dat", c->name);
 	pb_buf_printf(b,
 		      " index %zu using 1:($5 > 0 ? $2 : 1/0) with points "
 		      "lc rgb '%s' pt 6 ps 2.4 lw 1.5 notitle",
@@ -267,11 +269,13 @@ static void plot_command(const struct chart *c, struct pb_buf *b)
 
 	for (size_t s = 0; s < c->g->nseries; s++)
 		plot_series(c, s, b);
-	if (c->kind != K_TIME || isfinite(c->tb))
+	if (c->kind != K_TIME || isfinite(c->tb)) {
 		pb_buf_printf(b,
 			      ", \\\n     %s with lines lc rgb '#555555' "
-			      "dt 3 lw 1.5 title '%s'",
-			      ideal[c->kind], ideal_title[c->kind]);
+			      "dt 3 lw 1.5 title ",
+			      ideal[c->kind]);
+		pb_gp_string(b, ideal_title[c->kind]);
+	}
 	pb_buf_printf(b, ", \\\n     NaN with lines lc rgb '#555555' "
 			 "dt (8,5) lw 1.5 title 'Amdahl fit (dashed)'");
 	if (c->g->cores && c->wmax > c->g->cores)
@@ -285,31 +289,25 @@ static void title(const struct chart *c, struct pb_buf *b)
 {
 	static const char *const what[K_N] = {"speed-up", "wall time",
 					      "efficiency"};
-	char t[1024];
 
 	if (c->g->label[0])
-		snprintf(t, sizeof(t), "%s (%s): %s", c->g->experiment,
-			 c->g->label, what[c->kind]);
+		pb_gp_stringf(b, "%s (%s): %s", c->g->experiment, c->g->label,
+			      what[c->kind]);
 	else
-		snprintf(t, sizeof(t), "%s: %s", c->g->experiment,
-			 what[c->kind]);
-	gp_quote(b, t);
+		pb_gp_stringf(b, "%s: %s", c->g->experiment, what[c->kind]);
 }
 
 static void ylabel(const struct chart *c, struct pb_buf *b)
 {
-	char t[512];
-
 	if (c->kind == K_TIME) {
-		gp_quote(b, "median wall time (s)");
+		pb_gp_string(b, "median wall time (s)");
 		return;
 	}
-	snprintf(
-	    t, sizeof(t), "%sspeed-up over %s (%u worker%s)%s",
+	pb_gp_stringf(
+	    b, "%sspeed-up over %s (%u worker%s)%s",
 	    c->kind == K_SPEEDUP ? "" : "efficiency: ", c->g->baseline_strategy,
 	    c->g->baseline_workers, c->g->baseline_workers == 1 ? "" : "s",
 	    c->kind == K_SPEEDUP ? "" : " / workers");
-	gp_quote(b, t);
 }
 
 /* The text for placeholder key, or false when the key is unknown. */
@@ -317,14 +315,18 @@ static bool fill(const struct chart *c, const char *key, size_t len,
 		 struct pb_buf *b)
 {
 #define IS(k) (len == strlen(k) && memcmp(key, k, len) == 0)
-	if (IS("HEADER"))
+	if (IS("HEADER")) {
 		pb_buf_printf(b,
-			      "%s.gp: made by `parabench plot` from "
-			      "plots/%s.gp. Re-render it in this folder "
-			      "with: gnuplot %s.gp",
-			      c->name, pb_plot_kind_names[c->kind], c->name);
-	else if (IS("NAME"))
-		pb_buf_printf(b, "%s", c->name);
+			      "made by parabench plot from plots/%s.gp. "
+			      "Re-render it in this folder with: gnuplot ",
+			      pb_plot_kind_names[c->kind]);
+		pb_gp_stringf(b, "%s.gp", c->name);
+	} else if (IS("DAT"))
+		pb_gp_stringf(b, "%s.dat", c->name);
+	else if (IS("PNG"))
+		pb_gp_stringf(b, "%s.png", c->name);
+	else if (IS("SVG"))
+		pb_gp_stringf(b, "%s.svg", c->name);
 	else if (IS("TITLE"))
 		title(c, b);
 	else if (IS("YLABEL"))
@@ -360,11 +362,12 @@ int pb_plot_fill_template(const struct chart *c, const char *tpl,
 			continue;
 		}
 		if (!fill(c, p + 1, len, b))
-			return pb_fail(err,
-				       "%s: unknown placeholder @%.*s@; "
-				       "known: HEADER NAME TITLE YLABEL XTICS "
-				       "XMIN XMAX MARKS DEFS PLOT",
-				       tpl_path, (int)len, p + 1);
+			return pb_fail(
+			    err,
+			    "%s: unknown placeholder @%.*s@; "
+			    "known: HEADER DAT PNG SVG TITLE YLABEL XTICS "
+			    "XMIN XMAX MARKS DEFS PLOT",
+			    tpl_path, (int)len, p + 1);
 		p += len + 2;
 	}
 	return PB_OK;

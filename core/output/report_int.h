@@ -10,9 +10,9 @@
 #define PB_REPORT_INT_H
 
 #include "analysis/analyze.h"
-#include "results/meta_read.h"
-#include "report.h"
 #include "lib/textbuf.h"
+#include "report.h"
+#include "results/meta_read.h"
 
 /* The report being written. */
 struct report {
