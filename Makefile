@@ -44,9 +44,9 @@ CFLAGS_BASE := $(CFLAGS_PLUGIN) -Icore
 DEFS := -DPB_VERSION='"$(VERSION)"' -DPB_GIT_COMMIT='"$(GIT_COMMIT)"' \
 	-DPB_CFLAGS='"$(strip $(OPT) $(SANFLAGS))"' -DPB_SOURCE_DIR='"$(CURDIR)"'
 # The libraries core links with, by pkg-config name.
-CORE_PKGS := yaml-0.1 hwloc
+CORE_PKGS := yaml-0.1 hwloc jansson nettle
 YAML_CFLAGS := $(shell pkg-config --cflags $(CORE_PKGS) 2>/dev/null)
-YAML_LIBS := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null || echo -lyaml -lhwloc)
+YAML_LIBS := $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null || echo -lyaml -lhwloc -ljansson -lnettle)
 CORE_LIBS := $(YAML_LIBS) -lm -pthread
 PLUGIN_FLAGS := -fPIC -shared -fvisibility=hidden -Wl,-z,defs
 

@@ -12,6 +12,8 @@ NEEDED=(
   "pkg-config:cmd:pkg-config"
   "libyaml-dev:pkg:yaml-0.1"
   "libhwloc-dev:pkg:hwloc"
+  "libjansson-dev:pkg:jansson"
+  "nettle-dev:pkg:nettle"
   "libcriterion-dev:pkg:criterion"
   "libcurl4-openssl-dev:pkg:libcurl"
   "libmicrohttpd-dev:pkg:libmicrohttpd"

@@ -151,13 +151,12 @@ unsigned pb_an_meta_cores(const char *dir)
 {
 	struct pb_meta_doc doc;
 	char path[4096];
-	unsigned long v = 0;
+	long long v = 0;
 
 	snprintf(path, sizeof(path), "%s/meta.json", dir);
 	if (pb_meta_read(path, &doc, NULL))
 		return 0;
-	const char *c = pb_meta_get(&doc, "cores");
-	if (!c || !pb_an_parse_uint(c, 0, 1u << 30, &v))
+	if (!pb_meta_int(&doc, "cores", 0, 1 << 30, &v))
 		v = 0;
 	pb_meta_doc_free(&doc);
 	return (unsigned)v;

@@ -15,17 +15,17 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "run/supervise.h"
-#include "experiment/cells.h"
 #include "cli.h"
 #include "cli_progress.h"
+#include "experiment/cells.h"
 #include "experiment/experiment.h"
+#include "plugin/value.h"
 #include "results/meta.h"
 #include "results/outdir.h"
 #include "results/results.h"
 #include "run/resume.h"
 #include "run/runner.h"
-#include "plugin/value.h"
+#include "run/supervise.h"
 
 static const char run_usage[] =
     "usage: parabench run FILE [options]\n"
@@ -255,6 +255,8 @@ static int begin_results(struct run *r)
 	    .experiment_file =
 		r->o.resume ? r->resume.experiment_file : r->o.file,
 	    .experiment_text = r->file.text,
+	    .experiment_len = r->file.text_len,
+	    .repetitions = r->o.repetitions,
 	    .status = "running",
 	    .registry = &r->reg,
 	};

@@ -61,11 +61,23 @@ static void heading(struct report *r)
 			      status);
 }
 
+/* A member of meta.json as text: a string, a number, the plugins. */
 static void env_row(struct report *r, const char *name, const char *key)
 {
+	const json_t *v = pb_meta_value(r->meta, key);
+	struct pb_buf text = {0};
+
+	if (json_is_integer(v))
+		pb_buf_printf(&text, "%" JSON_INTEGER_FORMAT,
+			      json_integer_value(v));
+	else if (json_is_array(v))
+		pb_meta_plugins_text(v, &text);
+	else
+		pb_buf_printf(&text, "%s", meta(r, key));
 	pb_buf_printf(&r->out, "| %s | ", name);
-	pb_report_cell_text(&r->out, meta(r, key));
+	pb_report_cell_text(&r->out, text.data ? text.data : "");
 	pb_buf_printf(&r->out, " |\n");
+	pb_buf_free(&text);
 }
 
 static void environment(struct report *r)
@@ -91,7 +103,7 @@ static void environment(struct report *r)
 		return;
 	pb_buf_printf(&r->out, "## Environment\n\n| | |\n|---|---|\n");
 	for (size_t k = 0; k < PB_COUNT(rows); k++)
-		if (pb_meta_get(r->meta, rows[k][1]))
+		if (pb_meta_value(r->meta, rows[k][1]))
 			env_row(r, rows[k][0], rows[k][1]);
 	pb_buf_printf(&r->out, "\n");
 }

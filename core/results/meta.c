@@ -3,7 +3,9 @@
  */
 #include "meta.h"
 
+#include <nettle/sha2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -33,6 +35,78 @@ void pb_utc_now(char buf[32])
 	snprintf(buf, 32, "%s.%03ldZ", base, (long)(tv.tv_usec / 1000));
 }
 
+void pb_sha256_hex(const char *text, size_t len, char out[65])
+{
+	struct sha256_ctx ctx;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, (const uint8_t *)text);
+	sha256_digest(&ctx, sizeof(digest), digest);
+	for (size_t k = 0; k < sizeof(digest); k++)
+		snprintf(out + 2 * k, 3, "%02x", digest[k]);
+}
+
+/* The length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+json_t *pb_json_text(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t k = 0, used = 0;
+	char *fixed;
+	json_t *j;
+
+	if (!s)
+		return json_string("");
+	while (k < len && utf8_seq(u + k, len - k))
+		k += utf8_seq(u + k, len - k);
+	if (k == len)
+		return json_stringn(s, len);
+	/* Each bad byte becomes the 3 bytes of U+FFFD. */
+	if (len > SIZE_MAX / 3 || !(fixed = malloc(3 * len)))
+		return NULL;
+	for (k = 0; k < len;) {
+		size_t n = utf8_seq(u + k, len - k);
+		if (n) {
+			memcpy(fixed + used, s + k, n);
+			used += n, k += n;
+		} else {
+			memcpy(fixed + used, "\xef\xbf\xbd", 3);
+			used += 3, k++;
+		}
+	}
+	j = json_stringn(fixed, used);
+	free(fixed);
+	return j;
+}
+
 /* The "model name" line of /proc/cpuinfo, or "unknown". */
 static void cpu_model(char *buf, size_t len)
 {
@@ -53,73 +127,120 @@ static void cpu_model(char *buf, size_t len)
 	fclose(f);
 }
 
-void pb_meta_plugins(const struct pb_registry *reg, char *buf, size_t len)
+/* Sets obj[key] = value (stolen); false when either is NULL. */
+static bool set(json_t *obj, const char *key, json_t *value)
 {
-	size_t used = 0;
+	return json_object_set_new(obj, key, value) == 0;
+}
 
-	if (len)
-		buf[0] = '\0';
-	for (size_t k = 0; reg && k < reg->n && used < len; k++) {
+static bool set_text(json_t *obj, const char *key, const char *s)
+{
+	return set(obj, key, pb_json_text(s, s ? strlen(s) : 0));
+}
+
+json_t *pb_meta_plugins(const struct pb_registry *reg)
+{
+	json_t *list = json_array();
+	bool ok = list != NULL;
+
+	for (size_t k = 0; ok && reg && k < reg->n; k++) {
 		const struct pb_plugin *p = reg->items[k].plugin;
-		int n = snprintf(buf + used, len - used, "%s%s %s",
-				 k ? "; " : "", p->name, p->version);
-		if (n > 0)
-			used += (size_t)n;
+		json_t *o = json_object();
+		ok = o && set_text(o, "name", p->name) &&
+		     set_text(o, "version", p->version) &&
+		     set_text(o, "kind",
+			      p->kind == PB_KIND_WORKLOAD ? "workload"
+							  : "strategy") &&
+		     set_text(o, "file", reg->items[k].path);
+		ok = json_array_append_new(list, o) == 0 && ok;
 	}
+	if (!ok) {
+		json_decref(list);
+		return NULL;
+	}
+	return list;
 }
 
-static void field(struct pb_buf *b, const char *key, const char *value)
-{
-	pb_buf_printf(b, "%s\n  ", b->len > 1 ? "," : "");
-	pb_buf_json_string(b, key);
-	pb_buf_printf(b, ": ");
-	pb_buf_json_string(b, value ? value : "");
-}
-
-static void host_fields(struct pb_buf *b)
+static bool host_fields(json_t *o)
 {
 	struct utsname u;
-	char cpu[256], kernel[512], cores[16];
+	char cpu[256], kernel[3 * sizeof(u.release)];
 
 	uname(&u);
 	snprintf(kernel, sizeof(kernel), "%s %s %s", u.sysname, u.release,
 		 u.version);
 	cpu_model(cpu, sizeof(cpu));
-	snprintf(cores, sizeof(cores), "%ld", sysconf(_SC_NPROCESSORS_ONLN));
-	field(b, "host", u.nodename);
-	field(b, "cpu_model", cpu);
-	pb_buf_printf(b, ",\n  \"cores\": %s", cores);
-	field(b, "kernel", kernel);
-	field(b, "machine", u.machine);
+	return set_text(o, "host", u.nodename) &&
+	       set_text(o, "cpu_model", cpu) &&
+	       set(o, "cores", json_integer(sysconf(_SC_NPROCESSORS_ONLN))) &&
+	       set_text(o, "kernel", kernel) &&
+	       set_text(o, "machine", u.machine);
+}
+
+static bool run_fields(json_t *o, const struct pb_meta *m)
+{
+	char sha[65];
+	const char *text = m->experiment_text ? m->experiment_text : "";
+	size_t len = m->experiment_text ? m->experiment_len : 0;
+
+	pb_sha256_hex(text, len, sha);
+	return set_text(o, "command_line", m->command_line) &&
+	       set_text(o, "experiment_file", m->experiment_file) &&
+	       set(o, "experiment_text", pb_json_text(text, len)) &&
+	       set_text(o, "experiment_sha256", sha) &&
+	       set(o, "repetitions",
+		   m->repetitions ? json_integer(m->repetitions)
+				  : json_null()) &&
+	       set_text(o, "started_utc", m->started_utc) &&
+	       set_text(o, "ended_utc", m->ended_utc) &&
+	       set_text(o, "status", m->status) &&
+	       set(o, "plugins", pb_meta_plugins(m->registry));
+}
+
+json_t *pb_meta_json(const struct pb_meta *m, struct pb_err *err)
+{
+	json_t *o = json_object();
+	bool ok = o && set_text(o, "parabench_version", PB_VERSION) &&
+		  set_text(o, "git_commit", PB_GIT_COMMIT) && host_fields(o);
+#ifdef __clang__
+	ok = ok && set_text(o, "compiler", "clang " __clang_version__);
+#else
+	ok = ok && set_text(o, "compiler", "gcc " __VERSION__);
+#endif
+	ok = ok && set_text(o, "cflags", PB_CFLAGS) && run_fields(o, m);
+	if (ok && m->extra)
+		ok = json_object_update(o, m->extra) == 0;
+	if (!ok) {
+		json_decref(o);
+		pb_fail(err, "out of memory building meta.json");
+		return NULL;
+	}
+	return o;
 }
 
 int pb_meta_write(const char *dir, const struct pb_meta *m, struct pb_err *err)
 {
-	struct pb_buf b = {0};
-	char path[4096], plugins[4096];
+	char path[4096];
+	json_t *o = pb_meta_json(m, err);
+	char *text;
+	int rc;
 
-	pb_meta_plugins(m->registry, plugins, sizeof(plugins));
-	pb_buf_printf(&b, "{");
-	field(&b, "parabench_version", PB_VERSION);
-	field(&b, "git_commit", PB_GIT_COMMIT);
-	host_fields(&b);
-#ifdef __clang__
-	field(&b, "compiler", "clang " __clang_version__);
-#else
-	field(&b, "compiler", "gcc " __VERSION__);
-#endif
-	field(&b, "cflags", PB_CFLAGS);
-	field(&b, "command_line", m->command_line);
-	field(&b, "experiment_file", m->experiment_file);
-	field(&b, "experiment_text", m->experiment_text);
-	field(&b, "started_utc", m->started_utc);
-	field(&b, "ended_utc", m->ended_utc);
-	field(&b, "status", m->status);
-	field(&b, "plugins", plugins);
-	pb_buf_printf(&b, "\n}\n");
+	if (!o)
+		return PB_ERROR;
 	snprintf(path, sizeof(path), "%s/meta.json", dir);
-	int rc = b.oom ? pb_fail(err, "out of memory writing %s", path)
-		       : pb_write_file_atomic(path, b.data, b.len, err);
-	pb_buf_free(&b);
+	text = json_dumps(o, JSON_INDENT(2));
+	json_decref(o);
+	if (!text)
+		return pb_fail(err, "out of memory writing %s", path);
+	/* json_dumps ends without a newline; a text file has one. */
+	size_t len = strlen(text);
+	char *full = realloc(text, len + 2);
+	if (!full) {
+		free(text);
+		return pb_fail(err, "out of memory writing %s", path);
+	}
+	memcpy(full + len, "\n", 2);
+	rc = pb_write_file_atomic(path, full, len + 1, err);
+	free(full);
 	return rc;
 }

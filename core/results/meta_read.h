@@ -1,38 +1,48 @@
 /*
- * meta_read.h — reading meta.json back: a flat JSON object whose values
- * are strings, numbers, booleans (or null), the shape meta.c writes.
- *
- * Not a general JSON parser: a nested object or array is refused with a
- * message saying so. Strings are unescaped (\uXXXX and surrogate pairs to
- * UTF-8); numbers and booleans are kept as their text.
+ * meta_read.h — reading meta.json back (with jansson): the run's status,
+ * times, host facts, experiment hash and plugins, for the report, the
+ * analysis and --resume.
  */
 #ifndef PB_META_READ_H
 #define PB_META_READ_H
 
+#include <jansson.h>
 #include <parabench/plugin.h>
 
-#include "lib/arena.h"
+#include "lib/textbuf.h"
 
-/* The keys and values of meta.json, in file order. */
+/* A parsed meta.json: a JSON object. */
 struct pb_meta_doc {
-	size_t n;
-	const char **keys;
-	const char **values;   /* string contents, or a number's/bool's text */
-	struct pb_arena arena; /* owns the strings; keys, values: malloc */
+	json_t *root; /* owned; NULL when nothing is held */
 };
 
 /*
  * Parses len bytes of text into out; name labels it in messages
- * ("dir/meta.json:3:14: ..."). On failure out holds nothing to free.
+ * ("dir/meta.json:3:14: ..."). Fails unless the text is one JSON object.
+ * On failure out holds nothing to free.
  */
 int pb_meta_parse(const char *name, const char *text, size_t len,
 		  struct pb_meta_doc *out, struct pb_err *err);
 
-/* Reads and parses the file at path. */
+/* Reads and parses the file at path; fails naming it. */
 int pb_meta_read(const char *path, struct pb_meta_doc *out, struct pb_err *err);
 
-/* The value of key, or NULL when absent (the last one when repeated). */
+/* The string value of key, or NULL when absent or not a string. */
 const char *pb_meta_get(const struct pb_meta_doc *doc, const char *key);
+
+/* The value of key when it is an integer in [lo, hi]: true and *out set. */
+bool pb_meta_int(const struct pb_meta_doc *doc, const char *key, long long lo,
+		 long long hi, long long *out);
+
+/* The value of key as it is (borrowed), or NULL when absent. */
+json_t *pb_meta_value(const struct pb_meta_doc *doc, const char *key);
+
+/*
+ * Appends a plugins array ("plugins" of meta.json) as text, for people
+ * and for comparing two runs: "name version (kind), ..." in its order.
+ * Anything else (an older string) is appended as it stands.
+ */
+void pb_meta_plugins_text(const json_t *plugins, struct pb_buf *b);
 
 /* Frees the document. Safe on a zeroed or freed one. */
 void pb_meta_doc_free(struct pb_meta_doc *doc);

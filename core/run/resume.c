@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "results/meta.h"
 #include "lib/textbuf.h"
+#include "results/meta.h"
 
 int pb_resume_open(struct pb_resume *r, const char *dir, struct pb_err *err)
 {
@@ -36,16 +36,24 @@ int pb_resume_open(struct pb_resume *r, const char *dir, struct pb_err *err)
 static int check_plugins(const struct pb_resume *r,
 			 const struct pb_registry *reg, struct pb_err *err)
 {
-	char now[4096];
-	const char *then = pb_meta_get(&r->meta, "plugins");
+	struct pb_buf then = {0}, now = {0};
+	json_t *list = pb_meta_plugins(reg);
+	int rc = PB_OK;
 
-	pb_meta_plugins(reg, now, sizeof(now));
-	if (then && strcmp(then, now) != 0)
-		return pb_fail(err,
-			       "--resume %s: the plugins changed since the run "
-			       "(then: %s; now: %s); start a new run",
-			       r->dir, then, now);
-	return PB_OK;
+	pb_meta_plugins_text(pb_meta_value(&r->meta, "plugins"), &then);
+	pb_meta_plugins_text(list, &now);
+	if (!list || then.oom || now.oom)
+		rc = pb_fail(err, "out of memory");
+	else if (strcmp(then.data ? then.data : "", now.data ? now.data : ""))
+		rc = pb_fail(err,
+			     "--resume %s: the plugins changed since the run "
+			     "(then: %s; now: %s); start a new run",
+			     r->dir, then.data ? then.data : "",
+			     now.data ? now.data : "");
+	json_decref(list);
+	pb_buf_free(&then);
+	pb_buf_free(&now);
+	return rc;
 }
 
 /* The original file, when it still exists, must equal the saved copy. */
