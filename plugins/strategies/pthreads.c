@@ -124,10 +124,12 @@ static int pthreads_execute(const struct pb_job *job, enum pb_status *status,
 		rc = pthread_create(&w[started].thread, NULL, thread_main,
 				    &w[started]);
 		if (rc) {
-			pb_fail(&sh.err, "cannot create thread %u of %u: %s",
+			/* Threads already started may be failing too: the
+			 * lock, as for them (fail_once). */
+			struct pb_err why;
+			pb_fail(&why, "cannot create thread %u of %u: %s",
 				started + 1, job->workers, strerror(rc));
-			sh.failed = true;
-			atomic_store(&sh.stop, true);
+			fail_once(&sh, &why);
 			break;
 		}
 	}
