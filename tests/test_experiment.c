@@ -106,6 +106,7 @@ Test(experiment, minimal_file_gets_every_default)
 	cr_assert_eq(e->timeout_s, 0);
 	cr_assert_eq(e->seed, 1);
 	cr_assert_not(e->fit_oversubscribed);
+	cr_assert_eq(e->order, PB_ORDER_INTERLEAVED);
 	cr_assert_eq(e->mark.line, 1);
 	cr_assert_eq(e->mark.column, 1);
 	/* Workload defaults, one value each, not written anywhere. */
@@ -137,7 +138,8 @@ Test(experiment, full_file_with_axes_and_positions)
 		 "workers: [1, 2, 4]\n"
 		 "timeout: 2m\n"
 		 "seed: 42\n"
-		 "fit_oversubscribed: yes\n",
+		 "fit_oversubscribed: yes\n"
+		 "order: sequential\n",
 		 &f);
 	const struct pb_experiment *e = &f.items[0];
 	cr_assert_str_eq(e->name, "pi-scaling");
@@ -159,6 +161,7 @@ Test(experiment, full_file_with_axes_and_positions)
 	cr_assert_float_eq(e->timeout_s, 120, 1e-9);
 	cr_assert_eq(e->seed, 42);
 	cr_assert(e->fit_oversubscribed);
+	cr_assert_eq(e->order, PB_ORDER_SEQUENTIAL);
 	/* Strategy defaults: pthreads' schedule and chunk. */
 	cr_assert_str_eq(saxis(e, "pthreads", "schedule")->values[0].u.s,
 			 "dynamic");
@@ -577,6 +580,10 @@ Test(experiment_bad, wrong_types)
 		  "3:10", "timeout: expected a duration");
 	parse_bad("workload: pi\nstrategies: serial\nfit_oversubscribed: 2\n",
 		  "3:21", "expected true or false, got '2'");
+	parse_bad("workload: pi\nstrategies: serial\norder: random\n", "3:8",
+		  "order: expected one of interleaved|sequential");
+	parse_bad("workload: pi\nstrategies: serial\norder: [sequential]\n",
+		  "3:8", "order is a list; expected");
 	parse_bad("workload: pi\nstrategies: pthreads\n"
 		  "strategy_params: {schedule: guided}\n",
 		  "3:29", "schedule: expected one of static|dynamic");

@@ -1,5 +1,6 @@
 /*
- * cli_progress.c — drawing progress (see cli_progress.h). The estimate of
+ * cli_progress.c — drawing progress (see cli_progress.h): a line per cell
+ * in sequential order, a line per round in interleaved order. The estimate of
  * what remains is the mean time per repetition so far, warm-ups and setup
  * included, times the repetitions still to run.
  */
@@ -102,6 +103,24 @@ static void cell_line(struct cli_progress *p, const struct pb_run_event *ev)
 	fprintf(p->out, "\n");
 }
 
+static void round_line(struct cli_progress *p, const struct pb_run_event *ev)
+{
+	char elapsed[32];
+	const char *red = p->color ? "\033[31m" : "",
+		   *off = p->color ? "\033[0m" : "";
+
+	if (p->cell_ok + p->cell_bad == 0)
+		return; /* a resumed round with nothing left to run */
+	human(now_s() - p->start, elapsed, sizeof(elapsed));
+	if (p->mode == PROGRESS_BAR)
+		fprintf(p->out, "\r\033[K");
+	fprintf(p->out, "%s round %u/%u: %zu ok", ev->cell->exp->name,
+		ev->round, ev->nrounds, p->cell_ok);
+	if (p->cell_bad)
+		fprintf(p->out, ", %s%zu not ok%s", red, p->cell_bad, off);
+	fprintf(p->out, " (%s elapsed)\n", elapsed);
+}
+
 void cli_progress_event(void *ctx, const struct pb_run_event *ev)
 {
 	struct cli_progress *p = ctx;
@@ -110,6 +129,7 @@ void cli_progress_event(void *ctx, const struct pb_run_event *ev)
 		return;
 	switch (ev->kind) {
 	case PB_EV_CELL_START:
+	case PB_EV_ROUND_START:
 		p->cell_ok = p->cell_bad = 0;
 		p->cell_wall = 0;
 		break;
@@ -125,6 +145,9 @@ void cli_progress_event(void *ctx, const struct pb_run_event *ev)
 		break;
 	case PB_EV_CELL_DONE:
 		cell_line(p, ev);
+		break;
+	case PB_EV_ROUND_DONE:
+		round_line(p, ev);
 		break;
 	}
 }

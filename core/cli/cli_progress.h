@@ -1,6 +1,7 @@
 /*
  * cli_progress.h — progress of a run on stderr: a redrawn bar on a
- * terminal, one plain line per cell otherwise, nothing with --quiet.
+ * terminal, one plain line per cell (per round, interleaved) otherwise,
+ * nothing with --quiet.
  */
 #ifndef PB_CLI_PROGRESS_H
 #define PB_CLI_PROGRESS_H

@@ -28,6 +28,7 @@
  *                             # fills a workload parameter named `seed`
  *                             # that params leaves unset
  *   fit_oversubscribed: false # true/false, yes/no, on/off
+ *   order: interleaved        # or sequential (see core/run/runner.h)
  *   experiments:              # several experiments sharing the keys above
  *     - name: small           # default name: <top name>-<1-based index>
  *       params: {samples: 1e6}

@@ -43,6 +43,12 @@ struct pb_strategy_use {
 	struct pb_axis *params;
 };
 
+/* The order repetitions run in (key `order`). */
+enum pb_order {
+	PB_ORDER_INTERLEAVED, /* round by round, cells shuffled each round */
+	PB_ORDER_SEQUENTIAL,  /* cell by cell, all repetitions of one first */
+};
+
 struct pb_experiment {
 	const char *name;	 /* [A-Za-z0-9_.-]+, unique in the file */
 	const char *description; /* "" when absent */
@@ -59,6 +65,7 @@ struct pb_experiment {
 	double timeout_s;	       /* per cell; 0 = none (default) */
 	uint64_t seed;		       /* default 1 */
 	bool fit_oversubscribed;       /* default false */
+	enum pb_order order;	       /* default interleaved */
 	struct pb_mark mark;	       /* where the experiment starts */
 };
 

@@ -40,6 +40,7 @@ enum key {
 	K_TIMEOUT,
 	K_SEED,
 	K_FIT,
+	K_ORDER,
 	K_EXPERIMENTS,
 	NKEYS
 };

@@ -25,6 +25,7 @@ const char *const pb_exp_key_names[NKEYS] = {
     [K_TIMEOUT] = "timeout",
     [K_SEED] = "seed",
     [K_FIT] = "fit_oversubscribed",
+    [K_ORDER] = "order",
     [K_EXPERIMENTS] = "experiments",
 };
 
@@ -41,6 +42,8 @@ static const struct pb_param p_seed = {
     .name = "seed", .type = PB_INT, .min = 0, .max = 9223372036854775807.0};
 static const struct pb_param p_fit = {.name = "fit_oversubscribed",
 				      .type = PB_BOOL};
+static const struct pb_param p_order = {
+    .name = "order", .type = PB_ENUM, .choices = "interleaved|sequential"};
 
 /* ---- Experiment keys --------------------------------------------------- */
 
@@ -146,6 +149,19 @@ static int read_fit(struct ctx *c, yaml_node_t *key, yaml_node_t *v, bool own,
 	if (pb_exp_parse_setting(c, &p_fit, key, v, &x))
 		return PB_ERROR;
 	e->fit_oversubscribed = x.u.b;
+	return PB_OK;
+}
+
+static int read_order(struct ctx *c, yaml_node_t *key, yaml_node_t *v, bool own,
+		      struct pb_experiment *e)
+{
+	struct pb_value x;
+
+	(void)own;
+	if (pb_exp_parse_setting(c, &p_order, key, v, &x))
+		return PB_ERROR;
+	e->order = strcmp(x.u.s, "sequential") == 0 ? PB_ORDER_SEQUENTIAL
+						    : PB_ORDER_INTERLEAVED;
 	return PB_OK;
 }
 
@@ -350,6 +366,7 @@ const struct pb_exp_reader pb_exp_readers[] = {
     {K_TIMEOUT, read_timeout},
     {K_SEED, read_seed},
     {K_FIT, read_fit},
+    {K_ORDER, read_order},
     {K_WORKLOAD, read_workload},
     {K_PARAMS, read_params_shape},
     {K_STRATEGIES, read_strategies},

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "schedule.h"
 #include "supervise.h"
 
 struct run_ctx {
@@ -101,6 +102,104 @@ static int run_cell(struct run_ctx *c, const struct pb_cell *cell,
 	return rc;
 }
 
+/* The cells of one experiment: cells->items[first .. first + n - 1]. */
+static size_t block_end(const struct pb_cells *cells, size_t first)
+{
+	size_t k = first;
+
+	while (k < cells->n && cells->items[k].exp == cells->items[first].exp)
+		k++;
+	return k;
+}
+
+static int run_sequential(struct run_ctx *c, const struct pb_cells *cells,
+			  size_t first, size_t end, unsigned *reps,
+			  struct pb_err *err)
+{
+	int rc = PB_OK;
+
+	for (size_t k = first; k < end && rc == PB_OK && !pb_interrupted; k++) {
+		c->ev.cell = &cells->items[k];
+		c->ev.cell_index = k;
+		rc = run_cell(c, &cells->items[k], reps, err);
+	}
+	return rc;
+}
+
+/* Repetition rep of one cell, in a process of its own; warm-ups first
+ * when the cell has not run yet in this invocation. */
+static int run_one(struct run_ctx *c, const struct pb_cell *cell, unsigned rep,
+		   bool warm, struct pb_err *err)
+{
+	struct pb_cell_job job = {
+	    .cell = cell,
+	    .reps = &rep,
+	    .nreps = 1,
+	    .warmup = warm ? 0 : cell->exp->warmup,
+	    .timeout_s = cell->exp->timeout_s,
+	    .isolate = c->opts->isolate,
+	    .on_measure = on_measure,
+	    .ctx = c,
+	};
+
+	return pb_supervise_cell(&job, err);
+}
+
+/* One round: repetition round of every cell of the block that lacks it. */
+static int run_round(struct run_ctx *c, const struct pb_cells *cells,
+		     size_t first, size_t end, const size_t *perm, bool *warm,
+		     struct pb_err *err)
+{
+	unsigned round = c->ev.round;
+	int rc = PB_OK;
+
+	for (size_t k = 0; k < end - first && rc == PB_OK && !pb_interrupted;
+	     k++) {
+		size_t i = first + perm[k];
+		const struct pb_cell *cell = &cells->items[i];
+		if (round > reps_of(c->opts, cell) ||
+		    (c->opts->have_row &&
+		     c->opts->have_row(c->opts->have_ctx, cell->id, round)))
+			continue;
+		c->ev.cell = cell;
+		c->ev.cell_index = i;
+		rc = run_one(c, cell, round, warm[perm[k]], err);
+		warm[perm[k]] = true;
+	}
+	return rc;
+}
+
+static int run_interleaved(struct run_ctx *c, const struct pb_cells *cells,
+			   size_t first, size_t end, struct pb_err *err)
+{
+	size_t n = end - first;
+	size_t *perm = calloc(n, sizeof(*perm));
+	bool *warm = calloc(n, sizeof(*warm));
+	unsigned rounds = 0;
+	int rc = PB_OK;
+
+	if (!perm || !warm) {
+		rc = pb_fail(err, "out of memory");
+		goto out;
+	}
+	for (size_t k = first; k < end; k++)
+		if (reps_of(c->opts, &cells->items[k]) > rounds)
+			rounds = reps_of(c->opts, &cells->items[k]);
+	c->ev.nrounds = rounds;
+	for (unsigned r = 1; r <= rounds && rc == PB_OK && !pb_interrupted;
+	     r++) {
+		pb_round_order(cells->items[first].exp->seed, r, n, perm);
+		c->ev.round = r;
+		emit(c, PB_EV_ROUND_START);
+		rc = run_round(c, cells, first, end, perm, warm, err);
+		emit(c, PB_EV_ROUND_DONE);
+	}
+out:
+	free(perm);
+	free(warm);
+	return rc;
+}
+
 int pb_runner_run(const struct pb_cells *cells,
 		  const struct pb_runner_opts *opts, struct pb_runs_csv *csv,
 		  struct pb_runner_totals *totals, struct pb_err *err)
@@ -114,11 +213,13 @@ int pb_runner_run(const struct pb_cells *cells,
 		return pb_fail(err, "out of memory");
 	c.ev.ncells = cells->n;
 	c.ev.reps_total = count_missing(cells, opts, reps);
-	for (size_t k = 0; k < cells->n && rc == PB_OK && !pb_interrupted;
-	     k++) {
-		c.ev.cell = &cells->items[k];
-		c.ev.cell_index = k;
-		rc = run_cell(&c, &cells->items[k], reps, err);
+	for (size_t k = 0; k < cells->n && rc == PB_OK && !pb_interrupted;) {
+		size_t end = block_end(cells, k);
+		if (cells->items[k].exp->order == PB_ORDER_SEQUENTIAL)
+			rc = run_sequential(&c, cells, k, end, reps, err);
+		else
+			rc = run_interleaved(&c, cells, k, end, err);
+		k = end;
 	}
 	totals->interrupted = pb_interrupted != 0;
 	free(reps);

@@ -1,10 +1,22 @@
 /*
  * runner.h — running every cell of an experiment file, writing runs.csv.
  *
- * For each cell in order, its missing repetitions (all of them, unless a
- * resumed run already has some) run through pb_cell_exec; each outcome is
- * appended to runs.csv at once. A cell that fails, crashes or hangs is
- * recorded and the next cell runs. Only an output error stops the run.
+ * The experiments of a file run one after another, each in its `order`:
+ *
+ *   interleaved (the default): in rounds. Round r measures repetition r of
+ *     every cell of the experiment that lacks it, in an order shuffled
+ *     from the experiment's seed and r (schedule.h), so that a burst of
+ *     outside load or a slow drift spreads over every cell instead of
+ *     landing on one. Each repetition runs in a process of its own (setup,
+ *     timed part, verify, teardown); a cell's warm-ups run in the same
+ *     process right before its first measured repetition.
+ *   sequential: cell by cell, all the missing repetitions of a cell in one
+ *     process, its warm-ups first.
+ *
+ * Missing repetitions are all of them, unless a resumed run already has
+ * some. Each outcome is appended to runs.csv at once. A cell that fails,
+ * crashes or hangs is recorded and the run goes on. Only an output error
+ * stops the run.
  */
 #ifndef PB_RUNNER_H
 #define PB_RUNNER_H
@@ -13,9 +25,11 @@
 #include "results/runs_csv.h"
 
 enum pb_run_event_kind {
-	PB_EV_CELL_START,
+	PB_EV_CELL_START, /* sequential order: a cell begins */
 	PB_EV_REP_DONE,
 	PB_EV_CELL_DONE,
+	PB_EV_ROUND_START, /* interleaved order: a round begins */
+	PB_EV_ROUND_DONE,
 };
 
 /* What the runner tells its caller (the CLI draws progress from it). */
@@ -27,6 +41,7 @@ struct pb_run_event {
 	unsigned rep;			  /* PB_EV_REP_DONE */
 	const struct pb_measure *measure; /* PB_EV_REP_DONE */
 	size_t reps_done, reps_total;	  /* over the whole run */
+	unsigned round, nrounds;	  /* interleaved order: 1-based */
 };
 
 struct pb_runner_opts {

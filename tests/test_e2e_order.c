@@ -1,0 +1,198 @@
+/*
+ * test_e2e_order.c — the order repetitions run in, through the real
+ * binary: interleaved rounds in the permutation the seed gives, the
+ * sequential order cell by cell, and --resume finishing an interleaved
+ * run without a repeated row.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "lib/csv_read.h"
+#include "pbt_files.h"
+#include "pbtest.h"
+#include "run/schedule.h"
+
+static void enter_tmp(void)
+{
+	cr_assert_eq(chdir(pbt_scratch_new()), 0);
+}
+
+static void leave_tmp(void)
+{
+	cr_assert_eq(chdir("/"), 0);
+	pbt_scratch_remove();
+}
+
+TestSuite(e2e_order, .init = enter_tmp, .fini = leave_tmp, .timeout = 60);
+
+/* 2 strategies x 3 worker counts = 6 cells, 3 repetitions each. */
+static const char yaml_head[] = "name: order\n"
+				"workload: pi\n"
+				"params: {samples: 1e4, tasks: 4}\n"
+				"strategies: [serial, pthreads]\n"
+				"workers: [1, 2, 3]\n"
+				"repetitions: 3\n"
+				"warmup: 1\n";
+
+#define NCELLS 6
+#define NREPS 3
+
+static void run_file(const char *order, uint64_t seed, const char *out)
+{
+	char yaml[1024], args_out[64];
+	struct pbt_proc p;
+
+	snprintf(yaml, sizeof(yaml), "%sseed: %llu\n%s%s%s", yaml_head,
+		 (unsigned long long)seed, order ? "order: " : "",
+		 order ? order : "", order ? "\n" : "");
+	pbt_write("x.yaml", yaml);
+	snprintf(args_out, sizeof(args_out), "%s", out);
+	pbt_parabench(&p, (const char *[]){"run", "x.yaml", "--out", args_out,
+					   "--quiet", "--no-report", NULL});
+	cr_assert_eq(p.status, 0, "exit %d: %s", p.status, p.err);
+	pbt_proc_free(&p);
+}
+
+static void read_runs(const char *dir, struct pb_csv *t)
+{
+	struct pb_err err = {{0}};
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/runs.csv", dir);
+	cr_assert_eq(pb_csv_read(path, 0, t, &err), PB_OK, "%s", err.msg);
+}
+
+/* Asserts rows [first, first + n) are round `round`, cells in perm order,
+ * leaving out the cells in skip (already measured). */
+static size_t assert_round(const struct pb_csv *t, size_t first, uint64_t seed,
+			   unsigned round, const bool *skip)
+{
+	size_t perm[NCELLS], row = first;
+
+	pb_round_order(seed, round, NCELLS, perm);
+	for (size_t k = 0; k < NCELLS; k++) {
+		if (skip && skip[perm[k]])
+			continue;
+		cr_assert_lt(row, t->nrows);
+		cr_assert_eq(pb_csv_num(t, row, "repetition"), round, "row %zu",
+			     row);
+		cr_assert_eq(pb_csv_num(t, row, "cell"), perm[k] + 1,
+			     "round %u, place %zu: cell %g, expected %zu",
+			     round, k, pb_csv_num(t, row, "cell"), perm[k] + 1);
+		row++;
+	}
+	return row;
+}
+
+Test(e2e_order, interleaved_by_default_in_the_seeds_order)
+{
+	struct pb_csv t;
+
+	run_file(NULL, 11, "a");
+	read_runs("a", &t);
+	cr_assert_eq(t.nrows, NCELLS * NREPS);
+	size_t row = 0;
+	for (unsigned r = 1; r <= NREPS; r++)
+		row = assert_round(&t, row, 11, r, NULL);
+	pb_csv_free(&t);
+}
+
+Test(e2e_order, the_same_seed_gives_the_same_order)
+{
+	struct pb_csv a, b;
+
+	run_file("interleaved", 5, "a");
+	run_file("interleaved", 5, "b");
+	read_runs("a", &a);
+	read_runs("b", &b);
+	cr_assert_eq(a.nrows, b.nrows);
+	for (size_t r = 0; r < a.nrows; r++) {
+		cr_assert_str_eq(pb_csv_get(&a, r, "cell"),
+				 pb_csv_get(&b, r, "cell"));
+		cr_assert_str_eq(pb_csv_get(&a, r, "repetition"),
+				 pb_csv_get(&b, r, "repetition"));
+	}
+	pb_csv_free(&a);
+	pb_csv_free(&b);
+}
+
+Test(e2e_order, sequential_runs_cell_by_cell)
+{
+	struct pb_csv t;
+
+	run_file("sequential", 11, "a");
+	read_runs("a", &t);
+	cr_assert_eq(t.nrows, NCELLS * NREPS);
+	for (size_t r = 0; r < t.nrows; r++) {
+		cr_assert_eq(pb_csv_num(&t, r, "cell"), r / NREPS + 1);
+		cr_assert_eq(pb_csv_num(&t, r, "repetition"), r % NREPS + 1);
+	}
+	pb_csv_free(&t);
+}
+
+/* Keeps the header and the rows for which keep() holds. */
+static void cut_rows(const char *path, bool (*keep)(size_t cell, size_t rep))
+{
+	char *text = pbt_read(path), *line, *save = NULL, *out;
+	size_t len = strlen(text), used = 0, n = 0;
+
+	out = calloc(len + 1, 1);
+	cr_assert(out);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), n++) {
+		size_t cell = 0, rep = 0;
+		/* experiment,cell,workload,strategy,workers,repetition,... */
+		sscanf(line, "order,%zu,pi,%*[^,],%*u,%zu", &cell, &rep);
+		if (n == 0 || keep(cell, rep))
+			used += (size_t)sprintf(out + used, "%s\n", line);
+	}
+	pbt_write(path, out);
+	free(out);
+	free(text);
+}
+
+/* What a run killed in round 2 leaves: round 1 whole, round 2 in part. */
+static bool before_the_kill(size_t cell, size_t rep)
+{
+	return rep == 1 || (rep == 2 && cell % 2 == 0);
+}
+
+Test(e2e_order, resume_finishes_an_interleaved_run_without_duplicates)
+{
+	struct pb_csv t;
+	struct pbt_proc p;
+	bool have[NCELLS + 1][NREPS + 1] = {{0}}, skip[NCELLS] = {0};
+
+	run_file(NULL, 9, "res");
+	cut_rows("res/runs.csv", before_the_kill);
+	read_runs("res", &t);
+	size_t kept = t.nrows;
+	cr_assert_eq(kept, NCELLS + NCELLS / 2);
+	pb_csv_free(&t);
+
+	pbt_parabench(&p, (const char *[]){"run", "--resume", "res", "--quiet",
+					   "--no-report", NULL});
+	cr_assert_eq(p.status, 0, "exit %d: %s", p.status, p.err);
+	pbt_proc_free(&p);
+	read_runs("res", &t);
+	cr_assert_eq(t.nrows, NCELLS * NREPS);
+	for (size_t r = 0; r < t.nrows; r++) {
+		size_t cell = (size_t)pb_csv_num(&t, r, "cell");
+		size_t rep = (size_t)pb_csv_num(&t, r, "repetition");
+		cr_assert(cell >= 1 && cell <= NCELLS && rep >= 1 &&
+			  rep <= NREPS);
+		cr_assert_not(have[cell][rep], "cell %zu rep %zu twice", cell,
+			      rep);
+		have[cell][rep] = true;
+		cr_assert_str_eq(pb_csv_get(&t, r, "status"), "ok");
+	}
+	/* The new rows: what round 2 lacked, then round 3, each in the
+	 * round's own order. */
+	for (size_t c = 0; c < NCELLS; c++)
+		skip[c] = (c + 1) % 2 == 0;
+	size_t row = assert_round(&t, kept, 9, 2, skip);
+	row = assert_round(&t, row, 9, 3, NULL);
+	cr_assert_eq(row, t.nrows);
+	pb_csv_free(&t);
+}
