@@ -107,6 +107,12 @@ static int check_hooks(const char *path, const struct pb_plugin *p,
 				       "%s: strategy '%s' has no execute "
 				       "hook",
 				       path, p->name);
+		if (p->nmetrics > PB_MAX_METRICS)
+			return pb_fail(err,
+				       "%s: strategy '%s' declares %zu "
+				       "metrics; at most %d",
+				       path, p->name, p->nmetrics,
+				       PB_MAX_METRICS);
 		return PB_OK;
 	}
 	return pb_fail(err,

@@ -11,7 +11,7 @@
 
 #include <parabench/plugin.h>
 
-/* A plugin may declare at most this many metrics. */
+/* A plugin (workload or strategy) may declare at most this many metrics. */
 #define PB_MAX_METRICS 32
 
 struct pb_loaded {

@@ -8,6 +8,7 @@
 
 #include <parabench/plugin.h>
 
+#include "experiment/cells.h"
 #include "plugin/registry.h"
 
 /* The measurements and outcome of one repetition. */
@@ -15,10 +16,16 @@ struct pb_measure {
 	enum pb_status status;
 	double wall_s, user_s, sys_s;
 	long max_rss_kb, vol_ctx, invol_ctx;
-	size_t nmetrics;
-	struct pb_metric_value metrics[PB_MAX_METRICS];
+	size_t nmetrics; /* the workload's, then the strategy's */
+	struct pb_metric_value metrics[2 * PB_MAX_METRICS];
 	char message[PB_ERR_MAX];
 };
+
+/*
+ * Zeroes m and readies its metric slots for spec: the workload's, then the
+ * strategy's, every value NaN (not measured).
+ */
+void pb_measure_init(struct pb_measure *m, const struct pb_cell_spec *spec);
 
 /* The word written to runs.csv for a status: ok, failed, crashed, ... */
 const char *pb_status_name(enum pb_status status);

@@ -35,7 +35,8 @@ static int collect_columns(struct pb_runs_csv *w, const struct pb_cells *cells,
 	for (size_t c = 0; c < cells->n; c++) {
 		maxp +=
 		    cells->items[c].spec.wargs.n + cells->items[c].spec.sargs.n;
-		maxm += cells->items[c].spec.workload->nmetrics;
+		maxm += cells->items[c].spec.workload->nmetrics +
+			cells->items[c].spec.strategy->nmetrics;
 	}
 	w->params = pb_arena_alloc(&w->arena, (maxp + 1) * sizeof(char *));
 	w->metrics = pb_arena_alloc(&w->arena, (maxm + 1) * sizeof(char *));
@@ -55,6 +56,12 @@ static int collect_columns(struct pb_runs_csv *w, const struct pb_cells *cells,
 		for (size_t k = 0; k < s->workload->nmetrics; k++)
 			add_name(w->metrics, &w->nmetrics,
 				 s->workload->metrics[k].name);
+	}
+	/* The strategies' metrics after every workload's. */
+	for (size_t c = 0; c < cells->n; c++) {
+		const struct pb_plugin *st = cells->items[c].spec.strategy;
+		for (size_t k = 0; k < st->nmetrics; k++)
+			add_name(w->metrics, &w->nmetrics, st->metrics[k].name);
 	}
 	return PB_OK;
 }
@@ -148,23 +155,35 @@ static const char *number(double x)
 	return buf;
 }
 
+/* The slot of metric name in m: the workload's first, then the strategy's. */
+static const struct pb_metric_value *metric_slot(const struct pb_cell_spec *s,
+						 const struct pb_measure *m,
+						 const char *name)
+{
+	const struct pb_plugin *wl = s->workload, *st = s->strategy;
+
+	for (size_t j = 0; j < wl->nmetrics && j < m->nmetrics; j++)
+		if (strcmp(wl->metrics[j].name, name) == 0)
+			return &m->metrics[j];
+	for (size_t j = 0; j < st->nmetrics; j++)
+		if (wl->nmetrics + j < m->nmetrics &&
+		    strcmp(st->metrics[j].name, name) == 0)
+			return &m->metrics[wl->nmetrics + j];
+	return NULL;
+}
+
 static void metric_fields(const struct pb_runs_csv *w,
 			  const struct pb_cell_spec *s,
 			  const struct pb_measure *m, struct pb_buf *b)
 {
-	const struct pb_plugin *wl = s->workload;
-
 	for (size_t k = 0; k < w->nmetrics; k++) {
+		const struct pb_metric_value *v =
+		    metric_slot(s, m, w->metrics[k]);
 		pb_buf_printf(b, ",");
-		for (size_t j = 0; j < wl->nmetrics && j < m->nmetrics; j++) {
-			if (strcmp(wl->metrics[j].name, w->metrics[k]))
-				continue;
-			const struct pb_metric_value *v = &m->metrics[j];
-			if (v->text[0])
-				pb_buf_csv_field(b, v->text);
-			else if (!isnan(v->value))
-				pb_buf_printf(b, "%s", number(v->value));
-		}
+		if (v && v->text[0])
+			pb_buf_csv_field(b, v->text);
+		else if (v && !isnan(v->value))
+			pb_buf_printf(b, "%s", number(v->value));
 	}
 }
 

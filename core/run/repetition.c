@@ -54,8 +54,9 @@ static void record(struct pb_measure *m, enum pb_status status,
 }
 
 /* The timed part: execute every task, then reduce. */
-static void measure(const struct pb_cell_spec *spec, void *state, size_t ntasks,
-		    void *results, struct pb_measure *m)
+static void measure(const struct pb_cell_spec *spec, struct pb_host *host,
+		    void *state, size_t ntasks, void *results,
+		    struct pb_measure *m)
 {
 	const struct pb_plugin *w = spec->workload;
 	struct pb_job job = {
@@ -66,6 +67,11 @@ static void measure(const struct pb_cell_spec *spec, void *state, size_t ntasks,
 	    .results = results,
 	    .workers = spec->workers,
 	    .args = &spec->sargs,
+	    .workload = w,
+	    .workload_args = &spec->wargs,
+	    .host = host,
+	    .metrics =
+		spec->strategy->nmetrics ? m->metrics + w->nmetrics : NULL,
 	};
 	struct pb_err err = {{0}};
 	enum pb_status status = PB_STATUS_FAILED;
@@ -98,10 +104,7 @@ void pb_repetition_run(const struct pb_cell_spec *spec, struct pb_host *host,
 	void *state = NULL;
 	size_t ntasks = 0;
 
-	memset(m, 0, sizeof(*m));
-	m->nmetrics = w->nmetrics;
-	for (size_t k = 0; k < w->nmetrics; k++)
-		m->metrics[k].value = NAN;
+	pb_measure_init(m, spec);
 	if (w->workload->setup(&spec->wargs, host, &state, &ntasks, &err)) {
 		record(m, PB_STATUS_FAILED, "setup", &err);
 		return;
@@ -112,7 +115,7 @@ void pb_repetition_run(const struct pb_cell_spec *spec, struct pb_host *host,
 			ntasks, w->result_size);
 		record(m, PB_STATUS_FAILED, "setup", &err);
 	} else {
-		measure(spec, state, ntasks, results, m);
+		measure(spec, host, state, ntasks, results, m);
 	}
 	free(results);
 	w->workload->teardown(state);

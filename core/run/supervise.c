@@ -222,11 +222,8 @@ static int lost_row(struct supervisor *s, unsigned rep, enum pb_status st,
 {
 	struct pb_measure m;
 
-	memset(&m, 0, sizeof(m));
+	pb_measure_init(&m, &s->job->cell->spec);
 	m.status = st;
-	m.nmetrics = s->job->cell->spec.workload->nmetrics;
-	for (size_t k = 0; k < m.nmetrics; k++)
-		m.metrics[k].value = NAN;
 	snprintf(m.message, sizeof(m.message), "%s", why);
 	return s->job->on_measure(s->job->ctx, rep, &m, err);
 }

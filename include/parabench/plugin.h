@@ -262,6 +262,23 @@ struct pb_job {
 	void *results; /* ntasks * result_size bytes, zeroed */
 	unsigned workers;
 	const struct pb_args *args; /* the strategy's own parameters */
+
+	/*
+	 * Appended: what a strategy needs to rebuild the workload in another
+	 * program (the mpi strategy's ranks load the same plugin and run its
+	 * setup themselves), and its own metrics.
+	 *   workload:      the workload's descriptor; dladdr() on it names
+	 *                  the plugin file.
+	 *   workload_args: the workload's parameters for this cell.
+	 *   host:          the host given to setup: seed, own_path (for what
+	 *                  the strategy makes that must not outlive the cell).
+	 *   metrics:       one slot per metric of the strategy's descriptor
+	 *                  (NaN until set), or NULL when it declares none.
+	 */
+	const struct pb_plugin *workload;
+	const struct pb_args *workload_args;
+	struct pb_host *host;
+	struct pb_metric_value *metrics;
 };
 
 /*
@@ -301,9 +318,15 @@ struct pb_plugin {
 	const struct pb_param *params;
 	size_t nparams;
 
-	/* Workloads only. */
+	/*
+	 * Workloads; strategies may declare metrics too (e.g. mpi's start-up
+	 * time), filled through pb_job.metrics. A strategy's metric shares
+	 * the CSV column of a workload metric of the same name; give it a
+	 * name no workload is likely to use.
+	 */
 	const struct pb_metric *metrics;
 	size_t nmetrics;
+	/* Workloads only. */
 	size_t result_size; /* bytes each task writes, > 0 */
 	const struct pb_workload_hooks *workload;
 
