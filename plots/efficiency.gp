@@ -1,12 +1,13 @@
 # @HEADER@
 #
-# Efficiency (speed-up / workers) versus workers: one line per series
-# with error bars, the ideal 1 dotted, and the fitted Amdahl
-# curve dashed.
+# Efficiency (speed-up / workers) versus workers, workers on a logarithmic
+# axis (base 2), efficiency linear from 0 to above the ideal 1: one line
+# per series with error bars, the ideal dotted, and the fitted Amdahl
+# curve of each series dashed, over the worker counts it was fitted on.
 # Data (@DAT@): one block per series (index 0, 1, ...) of
 #   workers  efficiency  low  high  oversubscribed (1: more workers than cores)
-# '?' marks a missing value. Everything between at-signs in the template
-# (plots/efficiency.gp of parabench) is filled in by `parabench plot`.
+# A question mark marks a missing value. Everything between at-signs in
+# the template (plots/efficiency.gp of parabench) is filled in by parabench.
 
 set encoding utf8
 set datafile missing '?'
@@ -16,16 +17,17 @@ set ylabel @YLABEL@
 set logscale x 2
 @XTICS@
 set xrange [@XMIN@:@XMAX@]
-set yrange [0:*]
+@YAXIS@
 set grid xtics ytics lc rgb '#dddddd'
-set key bottom left reverse Left box opaque spacing 1.2
+set key tmargin left Left reverse horizontal maxcols 2 spacing 1.1 samplen 3
 set samples 400
 @MARKS@
+@CAPTION@
 @DEFS@
-set terminal pngcairo size 800,500 background rgb 'white' font 'Sans,11' noenhanced
+set terminal pngcairo size 900,660 background rgb 'white' font 'Sans,11' noenhanced
 set output @PNG@
 @PLOT@
-set terminal svg size 800,500 background rgb 'white' font 'Sans,11' noenhanced
+set terminal svg size 900,660 background rgb 'white' font 'Sans,11' noenhanced
 set output @SVG@
 replot
 unset output

@@ -1,12 +1,13 @@
 # @HEADER@
 #
-# Median wall time versus workers (log-log): one line per series with
-# its interval as error bars, the ideal baseline / workers dotted, and
-# the fitted Amdahl curve a + b/p dashed.
+# Median wall time versus workers, both axes logarithmic so that the ideal
+# (baseline / workers) is a straight line: one line per series with its
+# interval as error bars, the ideal dotted, and the fitted Amdahl curve
+# a + b/p of each series dashed, over the worker counts it was fitted on.
 # Data (@DAT@): one block per series (index 0, 1, ...) of
 #   workers  median_s  low  high  oversubscribed (1: more workers than cores)
-# '?' marks a missing value. Everything between at-signs in the template
-# (plots/time.gp of parabench) is filled in by `parabench plot`.
+# A question mark marks a missing value. Everything between at-signs in
+# the template (plots/time.gp of parabench) is filled in by parabench.
 
 set encoding utf8
 set datafile missing '?'
@@ -14,18 +15,20 @@ set title @TITLE@
 set xlabel 'workers'
 set ylabel @YLABEL@
 set logscale x 2
+set logscale y 10
 @XTICS@
 set xrange [@XMIN@:@XMAX@]
-set logscale y 10
+@YAXIS@
 set grid xtics ytics lc rgb '#dddddd'
-set key top right reverse Left box opaque spacing 1.2
+set key tmargin left Left reverse horizontal maxcols 2 spacing 1.1 samplen 3
 set samples 400
 @MARKS@
+@CAPTION@
 @DEFS@
-set terminal pngcairo size 800,500 background rgb 'white' font 'Sans,11' noenhanced
+set terminal pngcairo size 900,660 background rgb 'white' font 'Sans,11' noenhanced
 set output @PNG@
 @PLOT@
-set terminal svg size 800,500 background rgb 'white' font 'Sans,11' noenhanced
+set terminal svg size 900,660 background rgb 'white' font 'Sans,11' noenhanced
 set output @SVG@
 replot
 unset output

@@ -193,22 +193,25 @@ Test(analyze, fits_exact_excluded_and_least_squares)
 	struct pb_csv f;
 
 	analyze_basic("fits.csv", &f);
-	cr_assert_eq(f.nrows, 5);
+	/* 5 series, but serial is the control: not fitted */
+	cr_assert_eq(f.nrows, 4);
+	for (size_t k = 0; k < f.nrows; k++)
+		cr_assert_str_neq(pb_csv_get(&f, k, "strategy"), "serial");
 	/* static: 1.00 at 1, 0.60 at 2 -> a 0.2, b 0.8; 4 > 2 cores out */
 	size_t r = fit_row(&f, "pthreads (schedule=static)", "scaling-1");
 	EQ(&f, r, "n_points", "2");
 	EQ(&f, r, "param_schedule", "static");
 	EQ(&f, r, "param_work", "1000");
 	cr_assert_float_eq(NUM(&f, r, "serial_fraction"), 0.2, 1e-6);
-	cr_assert_float_eq(NUM(&f, r, "max_speedup"), 5.0, 1e-5);
+	/* Two points: exact, and no limit (1/s = 5 would be a guess). */
+	EQ(&f, r, "shape", "exact (2 points)");
+	EQ(&f, r, "max_speedup", "");
+	EQ(&f, r, "max_speedup_lo", "");
 	EQ(&f, r, "r2", "");
 	EQ(&f, r, "serial_fraction_se", "");
 	EQ(&f, r, "workers_fitted", "1;2");
-	cr_assert(strstr(pb_csv_get(&f, r, "note"), "exact"));
+	cr_assert(strstr(pb_csv_get(&f, r, "note"), "exact (2 points)"));
 	cr_assert(strstr(pb_csv_get(&f, r, "note"), "left out workers 4"));
-	/* serial is fitted too: flat, s = 1 */
-	r = fit_row(&f, "serial", "scaling-1");
-	cr_assert_float_eq(NUM(&f, r, "serial_fraction"), 1.0, 1e-6);
 	/* oversub: 4 points fitted; python statistics.linear_regression */
 	r = fit_row(&f, "fork", "oversub-1");
 	EQ(&f, r, "n_points", "4");
@@ -218,9 +221,13 @@ Test(analyze, fits_exact_excluded_and_least_squares)
 	cr_assert_float_eq(NUM(&f, r, "serial_fraction"), 0.101049527, 1e-6);
 	cr_assert_float_eq(NUM(&f, r, "serial_fraction_se"), 0.0068506495,
 			   1e-6);
-	cr_assert_float_eq(NUM(&f, r, "max_speedup"), 9.89613734, 1e-4);
+	/* 4 points, but only 1 and 2 are within the 2 cores: no limit. */
+	EQ(&f, r, "shape", "fit");
+	EQ(&f, r, "max_speedup", "");
 	cr_assert_float_eq(NUM(&f, r, "r2"), 0.999680735, 1e-6);
-	EQ(&f, r, "note", "");
+	cr_assert(strstr(pb_csv_get(&f, r, "note"),
+			 "no limit: 2 points within the 2 cores"),
+		  "%s", pb_csv_get(&f, r, "note"));
 	pb_csv_free(&f);
 }
 
@@ -248,7 +255,10 @@ Test(analyze, view_groups_series_and_baselines)
 	cr_assert_str_eq(v.groups[2].baseline_strategy, "fork");
 	for (size_t g = 0; g < v.ngroups; g++)
 		for (size_t s = 0; s < v.groups[g].nseries; s++)
-			cr_assert_geq(v.groups[g].series[s].fit, 0);
+			cr_assert_eq(v.groups[g].series[s].fit >= 0,
+				     !v.groups[g].series[s].control);
+	cr_assert(v.groups[0].series[0].control);
+	cr_assert_str_eq(v.groups[0].series[0].label, "serial");
 	pb_view_free(&v);
 }
 
@@ -449,4 +459,61 @@ Test(analyze, refuses_bad_experiments_fields)
 	pbt_scratch_remove();
 	analyze_fails(runs, "experiment,workload_params\ne,\n",
 		      "experiments.csv: no column 'strategy_params'");
+}
+
+/* Four points within 8 cores: a limit, with the interval s's implies. */
+static const char limit_runs[] =
+    "experiment,cell,workload,strategy,workers,repetition,status,wall_s,"
+    "message\n"
+    "e,1,w,serial,1,1,ok,1.0,\n"
+    "e,2,w,serial,2,1,ok,1.0,\n"
+    "e,3,w,threads,1,1,ok,1.0,\n"
+    "e,4,w,threads,2,1,ok,0.61,\n"
+    "e,5,w,threads,4,1,ok,0.39,\n"
+    "e,6,w,threads,8,1,ok,0.31,\n"
+    "e,7,w,slower,1,1,ok,1.0,\n"
+    "e,8,w,slower,2,1,ok,1.2,\n"
+    "e,9,w,slower,4,1,ok,1.3,\n";
+static const char limit_exps[] =
+    "experiment,workload,workload_params,strategy_params,"
+    "baseline_strategy,baseline_workers,fit_oversubscribed,cores\n"
+    "e,w,,,serial,1,false,8\n";
+
+Test(analyze, limit_only_with_three_points_and_with_its_interval)
+{
+	struct pb_csv f, s;
+
+	tmp = pbt_scratch_new();
+	pbt_write_in(tmp, "runs.csv", limit_runs);
+	pbt_write_in(tmp, "experiments.csv", limit_exps);
+	analyze_ok();
+	read_csv("fits.csv", &f);
+	cr_assert_eq(f.nrows, 2);
+	/* python: statistics.linear_regression on 1/p, delta-method se,
+	 * t(0.975, 2) = 4.303 */
+	size_t r = fit_row(&f, "threads", "e-1");
+	EQ(&f, r, "shape", "fit");
+	cr_assert_float_eq(NUM(&f, r, "serial_fraction"), 0.203195554, 1e-6);
+	cr_assert_float_eq(NUM(&f, r, "serial_fraction_se"), 0.0110635744,
+			   1e-6);
+	cr_assert_float_eq(NUM(&f, r, "serial_fraction_lo"), 0.155588993, 1e-5);
+	cr_assert_float_eq(NUM(&f, r, "serial_fraction_hi"), 0.250802115, 1e-5);
+	cr_assert_float_eq(NUM(&f, r, "max_speedup"), 4.92136752, 1e-4);
+	cr_assert_float_eq(NUM(&f, r, "max_speedup_lo"), 3.98720721, 1e-4);
+	cr_assert_float_eq(NUM(&f, r, "max_speedup_hi"), 6.42718986, 1e-4);
+	/* Slower with workers: s > 1 is no fraction. */
+	r = fit_row(&f, "slower", "e-1");
+	EQ(&f, r, "shape", "not Amdahl-shaped");
+	EQ(&f, r, "serial_fraction", "");
+	EQ(&f, r, "max_speedup", "");
+	cr_assert(strstr(pb_csv_get(&f, r, "note"), "not Amdahl-shaped"));
+	pb_csv_free(&f);
+	/* Karp–Flatt only where defined: not for the control, nor for a
+	 * speed-up below 1. */
+	read_csv("summary.csv", &s);
+	EQ(&s, cell_row(&s, "2"), "karp_flatt", "");
+	EQ(&s, cell_row(&s, "8"), "karp_flatt", "");
+	cr_assert_float_eq(NUM(&s, cell_row(&s, "4"), "karp_flatt"),
+			   (1 / (1 / 0.61) - 0.5) / 0.5, 1e-5);
+	pb_csv_free(&s);
 }

@@ -117,10 +117,13 @@ Test(fit, two_points_are_exact)
 	cr_assert_float_eq(f.a, 0.2, 1e-12);
 	cr_assert_float_eq(f.b, 0.8, 1e-12);
 	cr_assert_float_eq(f.s, 0.2, 1e-12);
-	cr_assert_float_eq(f.max_speedup, 5, 1e-9);
+	cr_assert(f.shaped);
+	/* A line through two points says nothing of the limit. */
+	cr_assert(isnan(f.max_speedup));
 	cr_assert(isnan(f.r2));
 	cr_assert(isnan(f.s_se));
-	cr_assert_str_eq(f.note, "exact");
+	cr_assert(isnan(f.s_lo));
+	cr_assert_str_eq(f.note, "exact (2 points)");
 }
 
 Test(fit, one_worker_count_is_no_fit)
@@ -160,8 +163,11 @@ Test(fit, super_linear_has_no_limit)
 	pb_amdahl_fit(p, t, 2, &f);
 	cr_assert(f.ok);
 	cr_assert_float_eq(f.s, -0.2, 1e-12);
+	cr_assert_not(f.shaped);
 	cr_assert(isnan(f.max_speedup));
-	cr_assert(strstr(f.note, "exact; s <= 0"), "%s", f.note);
+	cr_assert(strstr(f.note, "exact (2 points); not Amdahl-shaped: "
+				 "fitted s = -0.2 < 0"),
+		  "%s", f.note);
 }
 
 Test(fit, slower_with_workers_is_noted)
@@ -172,7 +178,9 @@ Test(fit, slower_with_workers_is_noted)
 
 	pb_amdahl_fit(p, t, 2, &f);
 	cr_assert_float_eq(f.s, 1.4, 1e-12);
-	cr_assert(strstr(f.note, "s > 1"), "%s", f.note);
+	cr_assert_not(f.shaped);
+	cr_assert(strstr(f.note, "not Amdahl-shaped: fitted s = 1.4 > 1"), "%s",
+		  f.note);
 }
 
 Test(fit, karp_flatt_known_cases)
@@ -186,6 +194,10 @@ Test(fit, karp_flatt_known_cases)
 	cr_assert(isnan(pb_karp_flatt(1, 1)));
 	cr_assert(isnan(pb_karp_flatt(0, 4)));
 	cr_assert(isnan(pb_karp_flatt(NAN, 4)));
+	/* undefined outside 1 <= S <= p: e would leave [0, 1] */
+	cr_assert(isnan(pb_karp_flatt(0.9, 4)));
+	cr_assert(isnan(pb_karp_flatt(4.5, 4)));
+	cr_assert_float_eq(pb_karp_flatt(1, 4), 1, 1e-15);
 }
 
 Test(fit, karp_flatt_equals_amdahl_s_on_amdahl_data)
@@ -195,4 +207,13 @@ Test(fit, karp_flatt_equals_amdahl_s_on_amdahl_data)
 		double sp = 1 / (0.15 + 0.85 / p);
 		cr_assert_float_eq(pb_karp_flatt(sp, p), 0.15, 1e-12);
 	}
+}
+
+Test(fit, interval_of_s_uses_students_t)
+{
+	/* df 2: t = 4.303; df 40: within 0.001 of 2.021 (tables) */
+	cr_assert_float_eq(pb_t975(2), 4.303, 1e-9);
+	cr_assert_float_eq(pb_t975(40), 2.021, 1e-3);
+	cr_assert_float_eq(pb_t975(1000), 1.962, 1e-3);
+	cr_assert(isnan(pb_t975(0)));
 }

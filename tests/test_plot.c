@@ -94,13 +94,27 @@ Test(plot, scripts_carry_the_fit_and_the_oversubscription)
 	tmp = pbt_scratch_data("results-basic");
 	plot_ok();
 	snprintf(path, sizeof(path), "%s/charts/speedup-scaling-1.gp", tmp);
-	cr_assert(pbt_file_has(path, "set logscale x 2"));
+	/* Both axes logarithmic: the ideal y = x is a straight line. */
+	cr_assert(pbt_file_has(path, "set logscale xy 2\n"));
+	cr_assert(pbt_file_has(path, "\n     x with lines"));
 	cr_assert(pbt_file_has(path, "set xtics (1, 2, 4)"));
+	cr_assert(pbt_file_has(path, "set ytics (1, 1.5, 2, 3, 4)"));
 	cr_assert(pbt_file_has(path, "'speedup-scaling-1.dat' index 1"));
-	cr_assert(pbt_file_has(path, "Tb/(a1 + b1/x) with lines"));
-	cr_assert(pbt_file_has(path, "x with lines"));
+	/* The fit only across the worker counts fitted (4 > 2 cores). */
+	cr_assert(pbt_file_has(path, "(x >= 1 && x <= 2 ? Tb/(a1 + b1/x) : "
+				     "1/0) with lines"));
 	cr_assert(pbt_file_has(path, "more workers than cores (2)"));
-	cr_assert(pbt_file_has(path, "pthreads (schedule=static): s = 0.20"));
+	cr_assert(pbt_file_has(path, "'pthreads (schedule=static): s = 0.20, "
+				     "exact (2 points)'"));
+	/* The control: drawn, labelled, not fitted. */
+	cr_assert(pbt_file_has(path, "title 'serial (control)'"));
+	cr_assert_not(pbt_file_has(path, "a0 ="));
+	/* The caption: points, bars and their coverage, n, the machine. */
+	cr_assert(pbt_file_has(path, "n = 3 to 10 runs per point"));
+	cr_assert(pbt_file_has(path, "min to max where n < 6 (covers only "
+				     "75%)"));
+	cr_assert(pbt_file_has(path, "'Host testhost, 2 cores; shaded: more "
+				     "workers than cores."));
 	cr_assert_not(pbt_file_has(path, "@"), "a placeholder was left");
 	snprintf(path, sizeof(path), "%s/charts/speedup-scaling-1.dat", tmp);
 	cr_assert(pbt_file_has(path, "4 2.5 2.39024 2.61538 1\n"));
@@ -336,7 +350,8 @@ Test(plot, gnuplot_message_is_shown_not_the_caret_line)
 	need_gnuplot();
 	tmp = pbt_scratch_data("results-basic");
 	/* A long command: gnuplot echoes it and puts a caret far right. */
-	snprintf(extra, sizeof(extra), "plot 1/0 title '%0900d'\n", 0);
+	snprintf(extra, sizeof(extra),
+		 "\nset autoscale y\nplot 1/0 title '%0900d'\n", 0);
 	const char *tpl = bad_templates(extra);
 	cr_assert_eq(pb_plot_dir(tmp, tpl, &err), PB_ERROR);
 	cr_assert(strstr(err.msg, "gnuplot failed (exit 1): \"speedup-"
@@ -407,4 +422,108 @@ Test(plot, many_worker_counts, .timeout = 60)
 		p++;
 	}
 	free(dat);
+}
+
+/* The "lc rgb '#...' dt N lw 2 pt N" of series label in the script. */
+static char *series_style(const char *path, const char *label)
+{
+	char *gp = pbt_read(path), want[300], *style;
+	const char *t, *lc, *pt;
+
+	snprintf(want, sizeof(want), "title '%s", label);
+	t = strstr(gp, want);
+	cr_assert(t, "%s: no series %s", path, label);
+	for (lc = t; lc > gp && strncmp(lc, "lc rgb", 6); lc--)
+		;
+	pt = strstr(lc, " pt ");
+	cr_assert(pt && pt < t);
+	/* colour and marker; the dashes may differ */
+	style = calloc(1, 64);
+	snprintf(style, 64, "%.16s%.6s", lc, pt);
+	free(gp);
+	return style;
+}
+
+Test(plot, one_colour_and_marker_per_strategy_across_charts)
+{
+	char a[8192], b[8192];
+
+	need_gnuplot();
+	tmp = pbt_scratch_data("results-basic");
+	plot_ok();
+	/* pthreads is the 2nd series in scaling-1, the only one in
+	 * scaling-2: the same colour and marker all the same. */
+	snprintf(a, sizeof(a), "%s/charts/speedup-scaling-1.gp", tmp);
+	snprintf(b, sizeof(b), "%s/charts/time-scaling-2.gp", tmp);
+	char *sa = series_style(a, "pthreads (schedule=static)");
+	char *sb = series_style(b, "pthreads");
+	cr_assert_str_eq(sa, sb);
+	/* Okabe–Ito, not the old list-order palette. */
+	cr_assert(strstr(sa, "#56B4E9"), "%s", sa);
+	char *sc = series_style(a, "serial");
+	cr_assert_str_neq(sa, sc);
+	free(sa);
+	free(sb);
+	free(sc);
+}
+
+/* The number of ticks in the "set ytics (...)" of a script. */
+static size_t ytick_count(const char *path)
+{
+	char *gp = pbt_read(path);
+	const char *p = strstr(gp, "set ytics (");
+	size_t n = 1;
+
+	cr_assert(p, "%s: no ytics", path);
+	for (p += 11; *p && *p != ')'; p++)
+		n += *p == ',';
+	free(gp);
+	return n;
+}
+
+Test(plot, axes_have_enough_ticks_and_the_ideal_inside)
+{
+	static const char *const charts[] = {
+	    "speedup-scaling-1",   "time-scaling-1",	"efficiency-scaling-1",
+	    "time-scaling-2",	   "speedup-oversub-1", "time-oversub-1",
+	    "efficiency-oversub-1"};
+	char path[8192];
+
+	need_gnuplot();
+	tmp = pbt_scratch_data("results-basic");
+	plot_ok();
+	for (size_t k = 0; k < PB_COUNT(charts); k++) {
+		snprintf(path, sizeof(path), "%s/charts/%s.gp", tmp, charts[k]);
+		cr_assert_geq(ytick_count(path), 4, "%s", charts[k]);
+	}
+	/* Time: log-log, so baseline / workers is straight too. */
+	snprintf(path, sizeof(path), "%s/charts/time-oversub-1.gp", tmp);
+	cr_assert(pbt_file_has(path, "set logscale x 2\nset logscale y 10\n"));
+	cr_assert(pbt_file_has(path, "\n     Tb/x with lines"));
+	/* Efficiency: the ideal 1 below the top of the frame. */
+	snprintf(path, sizeof(path), "%s/charts/efficiency-oversub-1.gp", tmp);
+	char *gp = pbt_read(path);
+	const char *yr = strstr(gp, "set yrange [0:");
+	cr_assert(yr);
+	cr_assert_gt(strtod(yr + 14, NULL), 1.05);
+	free(gp);
+}
+
+Test(plot, metric_with_a_unit_gets_a_chart)
+{
+	char path[8192];
+
+	need_gnuplot();
+	tmp = pbt_scratch_data("results-basic");
+	plot_ok();
+	snprintf(path, sizeof(path), "%s/charts/metric-estimate-scaling-1.gp",
+		 tmp);
+	cr_assert(pbt_file_has(path, "set ylabel 'estimate (GB/s), median'"));
+	cr_assert(pbt_file_has(path, "with linespoints"));
+	cr_assert(pbt_file_has(path, "No bars: the median only."));
+	cr_assert_gt(file_size("%s/charts/%s", "metric-estimate-scaling-1.png"),
+		     5000);
+	/* primes has no unit: no chart. */
+	cr_assert_eq(file_size("%s/charts/%s", "metric-primes-scaling-1.gp"),
+		     -1);
 }

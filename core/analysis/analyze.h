@@ -31,22 +31,30 @@
  *                     cell ci_lo: conservative (both intervals at once);
  *                     exactly 1 for the baseline cell itself,
  *   efficiency        speedup / workers,
- *   karp_flatt        (1/speedup - 1/p) / (1 - 1/p), workers > 1 only,
+ *   karp_flatt        (1/speedup - 1/p) / (1 - 1/p) where defined:
+ *                     workers > 1, 1 <= speedup <= workers, not the control,
  *   metric_<name>     the median over ok rows (for a text metric: the text
  *                     when every ok row agrees, else empty),
  *   n_failed, n_crashed, n_timeout, n_wrong.
  *
- * fits.csv, one row per series: T(p) = a + b/p fitted by least squares to
- * the series' cell medians (one point per cell, so each worker count weighs
- * the same whatever its repetitions; see fit.h). Points with more workers
- * than the experiment's cores are left out unless fit_oversubscribed. The
- * serial strategy gets a fit like any other: it ignores workers, so its s
- * near 1 is the control that the method works.
+ * fits.csv, one row per series but the control: T(p) = a + b/p fitted by
+ * least squares to the series' cell medians (one point per cell, so each
+ * worker count weighs the same whatever its repetitions; see fit.h).
+ * Points with more workers than the experiment's cores are left out unless
+ * fit_oversubscribed. The control (PB_CONTROL_STRATEGY, which ignores
+ * workers) gets no row: its flat line is drawn, not fitted.
  *   experiment, group, series, workload, the workload param_ columns,
- *   strategy, the strategy param_ columns, n_points, serial_fraction,
- *   serial_fraction_se, max_speedup (1/s), r2, a_s, b_s, workers_fitted
- *   (";"-separated), note ("exact" for two points, why there is no fit,
- *   which worker counts were left out).
+ *   strategy, the strategy param_ columns, n_points,
+ *   shape             "fit", "exact (2 points)" (no error, no limit),
+ *                     "not Amdahl-shaped" (s outside [0, 1]) or "no fit",
+ *   serial_fraction, serial_fraction_se, serial_fraction_lo/_hi (95%,
+ *                     Student's t): empty when not Amdahl-shaped,
+ *   max_speedup       1/s, with max_speedup_lo/_hi (from s's interval;
+ *                     "inf" when it reaches 0): only with at least 3
+ *                     points within the core count and not exact,
+ *   r2, a_s, b_s, workers_fitted (";"-separated), note (why there is no
+ *   fit or no limit, the fitted s when it is no fraction, which worker
+ *   counts were left out).
  */
 #ifndef PB_ANALYZE_H
 #define PB_ANALYZE_H
@@ -54,6 +62,13 @@
 #include <parabench/plugin.h>
 
 #include "lib/csv_read.h"
+
+/*
+ * The strategy that ignores workers: the baseline's control. Its series is
+ * drawn (flat, as a check that the method works) but never fitted, and
+ * has no Karp–Flatt fraction.
+ */
+#define PB_CONTROL_STRATEGY "serial"
 
 /*
  * Reads dir/runs.csv, dir/experiments.csv and (for the core count, when
@@ -71,6 +86,18 @@ struct pb_view_series {
 	size_t nrows;
 	size_t *rows; /* its rows of summary.csv, in file order */
 	long fit;     /* its row of fits.csv, or -1 */
+	bool control; /* PB_CONTROL_STRATEGY: drawn, never fitted */
+	bool curve;   /* its fit is Amdahl-shaped: a curve may be drawn */
+	double fit_lo, fit_hi; /* the worker counts fitted, NaN without */
+	size_t style;	       /* its strategy's place in pb_view.strategies */
+	size_t nth; /* among the group's series of its strategy: 0, 1.. */
+};
+
+/* A workload metric with a value in some cell of a group. */
+struct pb_view_metric {
+	const char *col;  /* its summary.csv column, "metric_<name>" */
+	const char *name; /* col + 7 */
+	const char *unit; /* from experiments.csv metric_units; "" if none */
 };
 
 /* One group in the view. */
@@ -89,6 +116,8 @@ struct pb_view_group {
 	size_t *rows; /* its rows of summary.csv, in file order */
 	size_t nseries;
 	struct pb_view_series *series;
+	size_t nmetrics;
+	struct pb_view_metric *metrics; /* in summary.csv column order */
 };
 
 /* The analysis as written, grouped for charts and the report. */
@@ -96,7 +125,10 @@ struct pb_view {
 	struct pb_csv summary, fits, exps;
 	size_t ngroups;
 	struct pb_view_group *groups;
-	struct pb_arena arena; /* owns groups, series, labels and row lists */
+	size_t nstrategies;
+	const char **strategies; /* every strategy name, sorted: styles */
+	const char *host;	 /* from meta.json, "" when unknown */
+	struct pb_arena arena;	 /* owns groups, series, labels and row lists */
 };
 
 /*

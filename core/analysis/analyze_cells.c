@@ -293,6 +293,11 @@ static void find_baselines(struct analysis *a)
 
 static void speedups(struct analysis *a)
 {
+	for (size_t s = 0; s < a->nseries; s++)
+		a->series[s].control =
+		    !strcmp(pb_an_field(a, a->cells[a->series[s].cell0].row0,
+					a->c_strategy),
+			    PB_CONTROL_STRATEGY);
 	for (size_t c = 0; c < a->ncells; c++) {
 		struct cell *cl = &a->cells[c];
 		long b = a->groups[cl->group].base;
@@ -305,7 +310,8 @@ static void speedups(struct analysis *a)
 		if ((long)c == b)
 			cl->speedup = cl->sp_lo = cl->sp_hi = 1;
 		cl->eff = cl->speedup / cl->workers;
-		cl->kf = pb_karp_flatt(cl->speedup, cl->workers);
+		if (!a->series[cl->series].control)
+			cl->kf = pb_karp_flatt(cl->speedup, cl->workers);
 	}
 }
 

@@ -4,6 +4,11 @@
  */
 #include "analyze_int.h"
 
+#include <math.h>
+
+/* A limit 1/s needs this many points within the core count. */
+#define MIN_LIMIT_POINTS 3
+
 void pb_an_fit_series(struct analysis *a, size_t s)
 {
 	struct series *se = &a->series[s];
@@ -12,6 +17,8 @@ void pb_an_fit_series(struct analysis *a, size_t s)
 	char left[256] = "";
 	size_t n = 0, used = 0, lused = 0;
 
+	if (se->control)
+		return;
 	for (size_t c = se->cell0; c < a->ncells; c++) {
 		const struct cell *cl = &a->cells[c];
 		if (cl->series != s || !cl->has_stats)
@@ -25,6 +32,7 @@ void pb_an_fit_series(struct analysis *a, size_t s)
 		}
 		p[n] = cl->workers;
 		t[n++] = cl->st.median;
+		se->n_within += !e->cores || cl->workers <= e->cores;
 		used += (size_t)snprintf(se->fitted + used,
 					 sizeof(se->fitted) - used, "%s%u",
 					 used ? ";" : "", cl->workers);
@@ -33,6 +41,15 @@ void pb_an_fit_series(struct analysis *a, size_t s)
 	}
 	pb_amdahl_fit(p, t, n, &se->fit);
 	snprintf(se->note, sizeof(se->note), "%s", se->fit.note);
+	if (se->n_within < MIN_LIMIT_POINTS && isfinite(se->fit.max_speedup)) {
+		se->fit.max_speedup = se->fit.max_lo = se->fit.max_hi = NAN;
+		snprintf(se->note + strlen(se->note),
+			 sizeof(se->note) - strlen(se->note),
+			 "%sno limit: %zu points within the %u cores, "
+			 "a limit needs %d",
+			 se->note[0] ? "; " : "", se->n_within, e->cores,
+			 MIN_LIMIT_POINTS);
+	}
 	if (lused)
 		snprintf(se->note + strlen(se->note),
 			 sizeof(se->note) - strlen(se->note),
@@ -86,8 +103,10 @@ static void fits_header(const struct analysis *a, const unsigned char *role,
 	role_fields(a, role, 1, (size_t)-1, NULL, 0, b);
 	pb_buf_printf(b, ",strategy");
 	role_fields(a, role, 2, (size_t)-1, NULL, 0, b);
-	pb_buf_printf(b, ",n_points,serial_fraction,serial_fraction_se,"
-			 "max_speedup,r2,a_s,b_s,workers_fitted,note\n");
+	pb_buf_printf(b, ",n_points,shape,serial_fraction,serial_fraction_se,"
+			 "serial_fraction_lo,serial_fraction_hi,max_speedup,"
+			 "max_speedup_lo,max_speedup_hi,r2,a_s,b_s,"
+			 "workers_fitted,note\n");
 }
 
 static void fits_row(const struct analysis *a, const unsigned char *role,
@@ -105,9 +124,21 @@ static void fits_row(const struct analysis *a, const unsigned char *role,
 	pb_an_text(b, pb_an_field(a, c->row0, a->c_strategy));
 	role_fields(a, role, 2, c->row0, e->scols, e->ns, b);
 	pb_buf_printf(b, ",%zu", f->n_points);
-	pb_an_num(b, f->s, 6);
-	pb_an_num(b, f->s_se, 6);
+	pb_an_text(b, !f->ok	   ? "no fit"
+		      : !f->shaped ? "not Amdahl-shaped"
+		      : f->exact   ? "exact (2 points)"
+				   : "fit");
+	/* Outside [0, 1], s is no fraction: the note gives its value. */
+	pb_an_num(b, f->shaped ? f->s : NAN, 6);
+	pb_an_num(b, f->shaped ? f->s_se : NAN, 6);
+	pb_an_num(b, f->shaped ? f->s_lo : NAN, 6);
+	pb_an_num(b, f->shaped ? f->s_hi : NAN, 6);
 	pb_an_num(b, f->max_speedup, 6);
+	pb_an_num(b, f->max_lo, 6);
+	if (isinf(f->max_hi))
+		pb_buf_printf(b, ",inf");
+	else
+		pb_an_num(b, f->max_hi, 6);
 	pb_an_num(b, f->r2, 6);
 	pb_an_num(b, f->a, 9);
 	pb_an_num(b, f->b, 9);
@@ -122,5 +153,6 @@ void pb_an_fits_csv(const struct analysis *a, unsigned char *role,
 	param_roles(a, role);
 	fits_header(a, role, b);
 	for (size_t s = 0; s < a->nseries; s++)
-		fits_row(a, role, &a->series[s], b);
+		if (!a->series[s].control)
+			fits_row(a, role, &a->series[s], b);
 }

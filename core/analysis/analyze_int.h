@@ -18,8 +18,8 @@
 
 #include "analyze.h"
 #include "fit.h"
-#include "stats.h"
 #include "lib/textbuf.h"
+#include "stats.h"
 
 /* The status of a runs.csv row (words in analyze_cells.c). */
 enum { ST_OK, ST_FAILED, ST_CRASHED, ST_TIMEOUT, ST_WRONG, ST_N };
@@ -61,6 +61,8 @@ struct group {
 struct series {
 	size_t group, cell0;
 	char *label;
+	bool control; /* ignores workers (PB_CONTROL_STRATEGY): never fitted */
+	size_t n_within; /* points fitted with workers <= cores */
 	struct pb_fit fit;
 	char fitted[256]; /* worker counts fitted, ';'-separated */
 	char note[512];
@@ -112,6 +114,13 @@ bool pb_an_parse_uint(const char *s, unsigned long lo, unsigned long hi,
 
 /* The core count dir/meta.json gives, or 0: only a fallback, never fatal. */
 unsigned pb_an_meta_cores(const char *dir);
+
+/*
+ * The text of key in dir/meta.json, a copy in arena, or "" when there is
+ * no such file or key (NULL only when out of memory).
+ */
+const char *pb_an_meta_text(const char *dir, const char *key,
+			    struct pb_arena *arena);
 
 /*
  * Reads a->dir's runs.csv (a cut-short last row dropped), experiments.csv

@@ -162,6 +162,22 @@ unsigned pb_an_meta_cores(const char *dir)
 	return (unsigned)v;
 }
 
+const char *pb_an_meta_text(const char *dir, const char *key,
+			    struct pb_arena *arena)
+{
+	struct pb_meta_doc doc;
+	char path[4096];
+	const char *v;
+
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	if (pb_meta_read(path, &doc, NULL))
+		return pb_arena_strdup(arena, "");
+	v = pb_meta_get(&doc, key);
+	v = pb_arena_strdup(arena, v ? v : "");
+	pb_meta_doc_free(&doc);
+	return v;
+}
+
 int pb_an_load_inputs(struct analysis *a, struct pb_err *err)
 {
 	char path[4096];

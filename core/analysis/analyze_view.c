@@ -5,6 +5,7 @@
  */
 #include "analyze_int.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -83,6 +84,69 @@ fail:
 	return PB_ERROR;
 }
 
+/* Whether a curve may be drawn for se's fit, and across which workers. */
+static void fit_range(const struct pb_view *v, struct pb_view_series *se)
+{
+	const char *shape, *list;
+
+	se->fit_lo = se->fit_hi = NAN;
+	if (se->fit < 0)
+		return;
+	shape = pb_csv_get(&v->fits, (size_t)se->fit, "shape");
+	list = pb_csv_get(&v->fits, (size_t)se->fit, "workers_fitted");
+	se->curve = !strcmp(shape, "fit") || !strcmp(shape, "exact (2 points)");
+	for (const char *p = list; *p;) {
+		double w = strtod(p, NULL);
+		se->fit_lo = !(se->fit_lo <= w) ? w : se->fit_lo;
+		se->fit_hi = !(se->fit_hi >= w) ? w : se->fit_hi;
+		p += strcspn(p, ";");
+		p += *p == ';';
+	}
+	se->curve &= se->fit_lo >= 1 && se->fit_hi > se->fit_lo;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Every strategy name of summary.csv, sorted and distinct. */
+static int view_strategies(struct pb_view *v)
+{
+	size_t n = v->summary.nrows, k = 0;
+	long col = pb_csv_column(&v->summary, "strategy");
+
+	v->strategies = pb_arena_alloc(&v->arena, (n + 1) * sizeof(char *));
+	if (!v->strategies || col < 0)
+		return PB_ERROR;
+	for (size_t r = 0; r < n; r++)
+		v->strategies[r] = pb_csv_at(&v->summary, r, (size_t)col);
+	qsort(v->strategies, n, sizeof(char *), cmp_str);
+	for (size_t r = 0; r < n; r++)
+		if (!k || strcmp(v->strategies[k - 1], v->strategies[r]))
+			v->strategies[k++] = v->strategies[r];
+	v->nstrategies = k;
+	return PB_OK;
+}
+
+/* The place of name in v->strategies (binary search). */
+static size_t strategy_style(const struct pb_view *v, const char *name)
+{
+	size_t lo = 0, hi = v->nstrategies;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v->strategies[mid], name);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 static int view_series(struct pb_view *v, struct pb_view_group *g)
 {
 	const char **labels;
@@ -102,11 +166,15 @@ static int view_series(struct pb_view *v, struct pb_view_group *g)
 					      .rows = lists[s],
 					      .fit = -1};
 		se->strategy = pb_csv_get(&v->summary, se->rows[0], "strategy");
+		se->control = !strcmp(se->strategy, PB_CONTROL_STRATEGY);
+		for (size_t k = 0; k < s; k++)
+			se->nth += !strcmp(g->series[k].strategy, se->strategy);
 		for (size_t f = 0; f < v->fits.nrows; f++)
 			if (!strcmp(pb_csv_get(&v->fits, f, "group"), g->id) &&
 			    !strcmp(pb_csv_get(&v->fits, f, "series"),
 				    se->label))
 				se->fit = (long)f;
+		fit_range(v, se);
 	}
 	return PB_OK;
 }
@@ -192,6 +260,57 @@ static void group_experiment(struct pb_view *v, struct pb_view_group *g,
 	    !strcmp(pb_csv_get(&v->exps, r, "fit_oversubscribed"), "true");
 }
 
+/* The unit of metric name in "a=GB/s;b=1/s", a copy in the arena. */
+static const char *unit_of(struct pb_view *v, const char *units,
+			   const char *name)
+{
+	size_t nlen = strlen(name);
+
+	for (const char *p = units; *p;) {
+		size_t len = strcspn(p, ";");
+		if (len > nlen && !strncmp(p, name, nlen) && p[nlen] == '=') {
+			char *u = pb_arena_alloc(&v->arena, len - nlen);
+			if (u)
+				snprintf(u, len - nlen, "%.*s",
+					 (int)(len - nlen - 1), p + nlen + 1);
+			return u;
+		}
+		p += len + (p[len] == ';');
+	}
+	return "";
+}
+
+/* The metric columns with a value in some row of g, with their units. */
+static int view_metrics(struct pb_view *v, struct pb_view_group *g)
+{
+	const struct pb_csv *s = &v->summary;
+	const char *units =
+	    g->exp_row < 0
+		? ""
+		: pb_csv_get(&v->exps, (size_t)g->exp_row, "metric_units");
+
+	g->metrics =
+	    pb_arena_alloc(&v->arena, (s->ncols + 1) * sizeof(*g->metrics));
+	if (!g->metrics)
+		return PB_ERROR;
+	for (size_t c = 0; c < s->ncols; c++) {
+		bool any = false;
+		if (strncmp(s->header[c], "metric_", 7))
+			continue;
+		for (size_t k = 0; k < g->nrows && !any; k++)
+			any = *pb_csv_at(s, g->rows[k], c) != '\0';
+		if (!any)
+			continue;
+		struct pb_view_metric *m = &g->metrics[g->nmetrics++];
+		m->col = s->header[c];
+		m->name = m->col + 7;
+		m->unit = unit_of(v, units, m->name);
+		if (!m->unit)
+			return PB_ERROR;
+	}
+	return PB_OK;
+}
+
 static int view_group(struct pb_view *v, struct pb_view_group *g,
 		      unsigned cores)
 {
@@ -207,6 +326,8 @@ static int view_group(struct pb_view *v, struct pb_view_group *g,
 			g->baseline_workers)
 			g->base = (long)r;
 	}
+	if (view_metrics(v, g))
+		return PB_ERROR;
 	return view_series(v, g);
 }
 
@@ -216,6 +337,9 @@ static int view_build(struct pb_view *v, const char *dir, struct pb_err *err)
 	const char **ids;
 	unsigned cores = pb_an_meta_cores(dir);
 
+	v->host = pb_an_meta_text(dir, "host", &v->arena);
+	if (!v->host || view_strategies(v))
+		return pb_fail(err, "out of memory");
 	all = pb_arena_alloc(&v->arena, (n ? n : 1) * sizeof(size_t));
 	if (!all)
 		return pb_fail(err, "out of memory");
@@ -242,6 +366,10 @@ static int view_build(struct pb_view *v, const char *dir, struct pb_err *err)
 				       "column",
 				       dir);
 	}
+	for (size_t g = 0; g < v->ngroups; g++)
+		for (size_t s = 0; s < v->groups[g].nseries; s++)
+			v->groups[g].series[s].style =
+			    strategy_style(v, v->groups[g].series[s].strategy);
 	/* Labels compare groups with each other: all must exist first. */
 	for (size_t g = 0; g < v->ngroups; g++)
 		if (group_label(v, &v->groups[g]))

@@ -82,6 +82,40 @@ static void fit_errors(const double *x, const double *y, size_t n,
 	    fmax(0, ga * ga * var_a + gb * gb * var_b + 2 * ga * gb * cov_ab));
 }
 
+double pb_t975(size_t df)
+{
+	static const double t[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447,
+				   2.365,  2.306, 2.262, 2.228, 2.201, 2.179,
+				   2.160,  2.145, 2.131, 2.120, 2.110, 2.101,
+				   2.093,  2.086, 2.080, 2.074, 2.069, 2.064,
+				   2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+
+	if (df == 0)
+		return NAN;
+	if (df <= PB_COUNT(t))
+		return t[df - 1];
+	/* Within 0.001 of the quantile from df 30 on. */
+	return 1.95996 + 2.44 / (double)df;
+}
+
+/* s's interval and the limit with its interval, for an Amdahl-shaped s. */
+static void limits(struct pb_fit *f)
+{
+	f->shaped = f->s >= 0 && f->s <= 1;
+	if (!f->shaped)
+		return;
+	/* Two points pass exactly through any line: no limit to read off. */
+	if (f->n_points > 2 && f->s > 0)
+		f->max_speedup = 1 / f->s;
+	if (f->n_points > 2 && isfinite(f->s_se)) {
+		double t = pb_t975(f->n_points - 2);
+		f->s_lo = f->s - t * f->s_se;
+		f->s_hi = f->s + t * f->s_se;
+		f->max_lo = f->s_hi > 0 ? 1 / f->s_hi : NAN;
+		f->max_hi = f->s_lo > 0 ? 1 / f->s_lo : INFINITY;
+	}
+}
+
 static void serial_fraction(struct pb_fit *f)
 {
 	double t1 = f->a + f->b;
@@ -95,16 +129,17 @@ static void serial_fraction(struct pb_fit *f)
 		return;
 	}
 	f->s = f->a / t1;
-	if (f->s > 0)
-		f->max_speedup = 1 / f->s;
-	if (f->s <= 0)
+	limits(f);
+	if (f->s < 0)
 		snprintf(f->note, sizeof(f->note),
-			 "s <= 0: faster than "
-			 "Amdahl allows (super-linear), no limit");
+			 "not Amdahl-shaped: fitted s = %.3g < 0, faster than "
+			 "linear (super-linear)",
+			 f->s);
 	else if (f->s > 1)
 		snprintf(f->note, sizeof(f->note),
-			 "s > 1: the time grows "
-			 "with workers");
+			 "not Amdahl-shaped: fitted s = %.3g > 1, the time "
+			 "grows with workers",
+			 f->s);
 }
 
 static bool points_ok(const double *w, const double *t, size_t n,
@@ -134,7 +169,11 @@ void pb_amdahl_fit(const double *workers, const double *seconds, size_t n,
 			       .b = NAN,
 			       .s = NAN,
 			       .s_se = NAN,
+			       .s_lo = NAN,
+			       .s_hi = NAN,
 			       .max_speedup = NAN,
+			       .max_lo = NAN,
+			       .max_hi = NAN,
 			       .r2 = NAN};
 	if (!points_ok(workers, seconds, n, out))
 		return;
@@ -163,14 +202,14 @@ void pb_amdahl_fit(const double *workers, const double *seconds, size_t n,
 	if (out->exact) {
 		char why[sizeof(out->note)];
 		snprintf(why, sizeof(why), "%s", out->note);
-		snprintf(out->note, sizeof(out->note), "exact%s%s",
+		snprintf(out->note, sizeof(out->note), "exact (2 points)%s%s",
 			 why[0] ? "; " : "", why);
 	}
 }
 
 double pb_karp_flatt(double speedup, double workers)
 {
-	if (!(workers > 1) || !(speedup > 0) || !isfinite(speedup))
+	if (!(workers > 1) || !(speedup >= 1) || !(speedup <= workers))
 		return NAN;
 	return (1 / speedup - 1 / workers) / (1 - 1 / workers);
 }

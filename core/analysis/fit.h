@@ -7,7 +7,11 @@
  * x = 1/p, so ordinary least squares of T on x gives a and b with their
  * covariance. The serial fraction is s = a / (a + b) (the share of T(1)
  * that stays), its standard error comes from the covariance by the delta
- * method, and 1/s is the speed-up no number of workers can exceed.
+ * method, and 1/s is the speed-up no number of workers can exceed. Its
+ * 95% interval is s ± t·se, t the 97.5% quantile of Student's t with
+ * n - 2 degrees of freedom. An s outside [0, 1] means the times are not
+ * Amdahl-shaped (faster than linear, or slower with more workers): such
+ * an s is no fraction and gives no limit.
  *
  * Karp–Flatt: from one measured speed-up S on p > 1 workers, the
  * experimentally determined serial fraction e = (1/S - 1/p) / (1 - 1/p).
@@ -21,15 +25,18 @@
 
 /* The result of one fit. Values that do not apply are NaN. */
 struct pb_fit {
-	size_t n_points;    /* points given */
-	size_t n_workers;   /* distinct worker counts among them */
-	bool ok;	    /* a and b were determined */
-	bool exact;	    /* two points: the line passes through both */
-	double a, b;	    /* seconds: T(p) = a + b/p */
-	double s, s_se;	    /* serial fraction and its standard error */
-	double max_speedup; /* 1/s when s > 0 */
-	double r2;	    /* coefficient of determination; NaN if exact */
-	char note[160];	    /* "exact", "one worker count", ...; "" if none */
+	size_t n_points;       /* points given */
+	size_t n_workers;      /* distinct worker counts among them */
+	bool ok;	       /* a and b were determined */
+	bool exact;	       /* two points: the line passes through both */
+	double a, b;	       /* seconds: T(p) = a + b/p */
+	double s, s_se;	       /* serial fraction and its standard error */
+	double s_lo, s_hi;     /* its 95% interval (n > 2 only) */
+	bool shaped;	       /* ok and 0 <= s <= 1: Amdahl-shaped */
+	double max_speedup;    /* 1/s when shaped and s > 0 */
+	double max_lo, max_hi; /* 1/s_hi, 1/s_lo; max_hi +inf if s_lo <= 0 */
+	double r2;	       /* coefficient of determination; NaN if exact */
+	char note[160]; /* "exact", "one worker count", ...; "" if none */
 };
 
 /*
@@ -42,9 +49,13 @@ struct pb_fit {
 void pb_amdahl_fit(const double *workers, const double *seconds, size_t n,
 		   struct pb_fit *out);
 
+/* The 97.5% quantile of Student's t with df degrees of freedom (df >= 1). */
+double pb_t975(size_t df);
+
 /*
- * The Karp–Flatt serial fraction of speed-up S on p workers, or NaN when
- * p <= 1 or S is not a positive number.
+ * The Karp–Flatt serial fraction of speed-up S on p workers, or NaN where
+ * it is not defined: p <= 1, S not a number, or S outside [1, p] (slower
+ * than one worker, or faster than linear: e would leave [0, 1]).
  */
 double pb_karp_flatt(double speedup, double workers);
 

@@ -12,7 +12,13 @@
 #include "lib/csv_read.h"
 #include "results/outdir.h"
 
-const char *const pb_plot_kind_names[K_N] = {"speedup", "time", "efficiency"};
+const char *const pb_plot_kind_names[K_N] = {"speedup", "time", "efficiency",
+					     "metric"};
+
+void pb_chart_metric_kind(const char *metric, char *buf, size_t len)
+{
+	snprintf(buf, len, "metric-%s", metric);
+}
 
 void pb_chart_name(const char *kind, const char *group, char *buf, size_t len)
 {
@@ -131,24 +137,75 @@ static int read_templates(const char *templates_dir, char *text[K_N],
 	return PB_OK;
 }
 
-/* Writes every chart's files; names[] receives the charts made. */
-static int make_all(const struct pb_view *v, const char *charts, char *tpl[K_N],
-		    char tpl_path[K_N][4096], char **names, size_t *n,
+/* The templates and the list of charts made, while making them. */
+struct making {
+	const char *charts;
+	char **tpl, (*tpl_path)[4096];
+	char **names;
+	size_t n, cap;
+};
+
+static int make_one(struct making *m, struct chart *c, struct pb_err *err)
+{
+	bool made;
+
+	if (make_chart(c, m->charts, m->tpl[c->kind], m->tpl_path[c->kind],
+		       &made, err))
+		return PB_ERROR;
+	if (!made)
+		return PB_OK;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 16;
+		char **t = realloc(m->names, cap * sizeof(char *));
+		if (!t)
+			return pb_fail(err, "out of memory");
+		m->names = t;
+		m->cap = cap;
+	}
+	if (!(m->names[m->n] = strdup(c->name)))
+		return pb_fail(err, "out of memory");
+	m->n++;
+	return PB_OK;
+}
+
+/* One chart per metric of group g that has a unit. */
+static int metric_charts(struct making *m, const struct pb_view *v,
+			 const struct pb_view_group *g, struct pb_err *err)
+{
+	char kind[600];
+
+	for (size_t k = 0; k < g->nmetrics; k++) {
+		const struct pb_view_metric *mt = &g->metrics[k];
+		struct chart c = {.v = v,
+				  .g = g,
+				  .kind = K_METRIC,
+				  .metric = mt->col,
+				  .unit = mt->unit};
+		if (!*mt->unit)
+			continue;
+		pb_chart_metric_kind(mt->name, kind, sizeof(kind));
+		pb_chart_name(kind, g->id, c.name, sizeof(c.name));
+		if (make_one(m, &c, err))
+			return PB_ERROR;
+	}
+	return PB_OK;
+}
+
+/* Writes every chart's files; m->names receives the charts made. */
+static int make_all(struct making *m, const struct pb_view *v,
 		    struct pb_err *err)
 {
 	for (size_t g = 0; g < v->ngroups; g++) {
-		for (int k = 0; k < K_N; k++) {
+		for (int k = 0; k < K_METRIC; k++) {
 			struct chart c = {
 			    .v = v, .g = &v->groups[g], .kind = (enum kind)k};
-			bool made;
 			pb_chart_name(pb_plot_kind_names[k], v->groups[g].id,
 				      c.name, sizeof(c.name));
-			if (make_chart(&c, charts, tpl[k], tpl_path[k], &made,
-				       err))
+			if (make_one(m, &c, err))
 				return PB_ERROR;
-			if (made && !(names[(*n)++] = strdup(c.name)))
-				return pb_fail(err, "out of memory");
 		}
+		if (metric_charts(m, v, &v->groups[g], err))
+			return PB_ERROR;
 	}
 	return PB_OK;
 }
@@ -157,27 +214,20 @@ int pb_plot_dir(const char *dir, const char *templates_dir, struct pb_err *err)
 {
 	struct pb_view v;
 	char charts[4096], tpl_path[K_N][4096], *tpl[K_N] = {0};
-	char **names = NULL;
-	size_t n = 0;
+	struct making m = {.charts = charts, .tpl = tpl, .tpl_path = tpl_path};
 	int rc = PB_ERROR;
 
 	if (pb_view_load(dir, &v, err))
 		return PB_ERROR;
 	snprintf(charts, sizeof(charts), "%s/charts", dir);
-	names = calloc(v.ngroups * K_N + 1, sizeof(char *));
-	if (!names) {
-		pb_fail(err, "out of memory");
-		goto out;
-	}
 	if (read_templates(templates_dir, tpl, tpl_path, err) ||
-	    pb_mkdirs(charts, err) ||
-	    make_all(&v, charts, tpl, tpl_path, names, &n, err))
+	    pb_mkdirs(charts, err) || make_all(&m, &v, err))
 		goto out;
-	rc = pb_plot_render_all(dir, charts, names, n, err);
+	rc = pb_plot_render_all(dir, charts, m.names, m.n, err);
 out:
-	for (size_t k = 0; names && k < n; k++)
-		free(names[k]);
-	free(names);
+	for (size_t k = 0; k < m.n; k++)
+		free(m.names[k]);
+	free(m.names);
 	for (int k = 0; k < K_N; k++)
 		free(tpl[k]);
 	pb_view_free(&v);

@@ -2,8 +2,10 @@
  * plot.h — the charts of a results folder, drawn by gnuplot.
  *
  * For each group (see analyze.h) up to three charts: speedup-<group>,
- * time-<group> and efficiency-<group>, each as .png and .svg (800x500,
- * white), in DIR/charts/. Beside each lie the .gp script (a template of
+ * time-<group> and efficiency-<group>, and one metric-<name>-<group> for
+ * each workload metric that has a unit (experiments.csv metric_units),
+ * each as .png and .svg (900x660, white, a caption under the plot), in
+ * DIR/charts/. Beside each lie the .gp script (a template of
  * plots/ filled in) and the .dat file it reads, with relative paths, so
  * `gnuplot speedup-<group>.gp` in that folder renders it again after an
  * edit. The Amdahl curves are computed here from fits.csv and only drawn
@@ -40,5 +42,8 @@ int pb_plot_dir(const char *dir, const char *templates_dir, struct pb_err *err);
  * [A-Za-z0-9_.-] made '_'. The report links the charts by this name.
  */
 void pb_chart_name(const char *kind, const char *group, char *buf, size_t len);
+
+/* The kind of the chart of a metric: "metric-<name>", for pb_chart_name. */
+void pb_chart_metric_kind(const char *metric, char *buf, size_t len);
 
 #endif

@@ -1,9 +1,10 @@
 /*
  * plot_int.h — what the files of the charts share.
  *
- * Internal to core/plot*.c; the public interface is plot.h. plot.c makes
- * the charts of a results folder: plot_script.c writes the text of each
- * chart's .dat and .gp files, plot_gnuplot.c runs gnuplot on them.
+ * Internal to core/output/plot*.c; the public interface is plot.h. plot.c
+ * makes the charts of a results folder: plot_script.c writes the text of
+ * each chart's .dat and .gp files, with its y axis from plot_axes.c and
+ * its caption from plot_caption.c; plot_gnuplot.c runs gnuplot on them.
  */
 #ifndef PB_PLOT_INT_H
 #define PB_PLOT_INT_H
@@ -12,8 +13,11 @@
 #include "lib/textbuf.h"
 #include "plot.h"
 
-/* The kinds of chart, and their names ("speedup", "time", "efficiency"). */
-enum kind { K_SPEEDUP, K_TIME, K_EFFICIENCY, K_N };
+/*
+ * The kinds of chart, and their names ("speedup", "time", "efficiency",
+ * "metric"): each has its template plots/<name>.gp.
+ */
+enum kind { K_SPEEDUP, K_TIME, K_EFFICIENCY, K_METRIC, K_N };
 extern const char *const pb_plot_kind_names[K_N];
 
 /* One chart being made. */
@@ -26,12 +30,20 @@ struct chart {
 	unsigned wmin, wmax;
 	unsigned *wl; /* the group's distinct worker counts, ascending */
 	size_t nwl;
+	const char *metric; /* K_METRIC: its summary.csv column */
+	const char *unit;   /* K_METRIC: its unit */
 };
 
 /* ---- plot_script.c ------------------------------------------------------- */
 
 /* The number in column col of summary row row (NaN when empty). */
 double pb_plot_row_num(const struct chart *c, size_t row, const char *col);
+
+/*
+ * The value of summary row row for the chart's kind, and its interval:
+ * NaN where there is none (and for values <= 0 on a log axis).
+ */
+void pb_plot_row_values(const struct chart *c, size_t row, double out[3]);
 
 /* True when some row of the chart's group has a value of its kind. */
 bool pb_plot_has_data(const struct chart *c);
@@ -50,6 +62,17 @@ void pb_plot_dat_text(const struct chart *c, struct pb_buf *b, size_t *rows);
 int pb_plot_fill_template(const struct chart *c, const char *tpl,
 			  const char *tpl_path, struct pb_buf *b,
 			  struct pb_err *err);
+
+/* ---- plot_axes.c and plot_caption.c --------------------------------------- */
+
+/* Appends the y range and ticks of chart c: "set yrange ...", "set ytics". */
+void pb_plot_yaxis(const struct chart *c, struct pb_buf *b);
+
+/*
+ * Appends the caption under chart c: what a point is, what its bars are
+ * and their coverage, n per point, the host and its cores.
+ */
+void pb_plot_caption(const struct chart *c, struct pb_buf *b);
 
 /* ---- plot_gnuplot.c ------------------------------------------------------ */
 

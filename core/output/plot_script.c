@@ -9,6 +9,11 @@
  * script or data file — in a command or in a comment — goes through
  * pb_gp_string (gp_text.h), file names included; the rest is fixed
  * words and numbers.
+ *
+ * Each strategy name has one colour and one marker in every chart of a
+ * run (its place among the run's strategy names, pb_view.strategies),
+ * from the Okabe–Ito palette, which colour-blind readers can tell apart;
+ * several series of one strategy in a group differ by their dashes.
  */
 #include "plot_int.h"
 
@@ -16,13 +21,15 @@
 #include <stdlib.h>
 
 #include "gp_text.h"
-
 #include "lib/csv_read.h"
 
-/* Distinguishable on white, also in grey print; cycled beyond eight. */
-static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c",
-				     "#ff7f0e", "#9467bd", "#8c564b",
-				     "#e377c2", "#17becf"};
+/* Okabe & Ito (2008), yellow last: it is faint on white. */
+static const char *const colors[] = {"#E69F00", "#56B4E9", "#009E73",
+				     "#0072B2", "#D55E00", "#CC79A7",
+				     "#000000", "#F0E442"};
+/* Filled circle, square, triangle, diamond, inverted triangle, pentagon,
+ * then open ones: as many shapes as colours. */
+static const int markers[] = {7, 5, 9, 13, 11, 15, 6, 4};
 
 /* ---- Values ----------------------------------------------------------- */
 
@@ -31,8 +38,7 @@ double pb_plot_row_num(const struct chart *c, size_t row, const char *col)
 	return pb_csv_num(&c->v->summary, row, col);
 }
 
-/* The value and its interval of one summary row for this chart's kind. */
-static void row_values(const struct chart *c, size_t row, double out[3])
+void pb_plot_row_values(const struct chart *c, size_t row, double out[3])
 {
 	double w = pb_plot_row_num(c, row, "workers");
 
@@ -47,13 +53,18 @@ static void row_values(const struct chart *c, size_t row, double out[3])
 		out[1] = pb_plot_row_num(c, row, "ci_lo_s");
 		out[2] = pb_plot_row_num(c, row, "ci_hi_s");
 		break;
-	default:
+	case K_EFFICIENCY:
 		out[0] = pb_plot_row_num(c, row, "efficiency");
 		out[1] = pb_plot_row_num(c, row, "speedup_lo") / w;
 		out[2] = pb_plot_row_num(c, row, "speedup_hi") / w;
+		break;
+	default:
+		out[0] = pb_plot_row_num(c, row, c->metric);
+		out[1] = out[2] = NAN;
 	}
-	/* The time axis is logarithmic: a time of 0 has no place on it. */
-	for (int k = 0; k < 3 && c->kind == K_TIME; k++)
+	/* Log axes: a value of 0 has no place on them. */
+	for (int k = 0; k < 3 && (c->kind == K_TIME || c->kind == K_SPEEDUP);
+	     k++)
 		out[k] = out[k] > 0 ? out[k] : NAN;
 }
 
@@ -62,26 +73,27 @@ bool pb_plot_has_data(const struct chart *c)
 	double v[3];
 
 	for (size_t k = 0; k < c->g->nrows; k++) {
-		row_values(c, c->g->rows[k], v);
-		if (isfinite(v[0]) && (c->kind != K_TIME || v[0] > 0))
+		pb_plot_row_values(c, c->g->rows[k], v);
+		if (isfinite(v[0]))
 			return true;
 	}
 	return false;
 }
 
-/* The fit of series s: a and b when fits.csv has both, else false. */
+/* The fit of series s when a curve is to be drawn: a and b. */
 static bool series_fit(const struct chart *c, size_t s, double *a, double *b)
 {
-	long f = c->g->series[s].fit;
+	const struct pb_view_series *se = &c->g->series[s];
 
-	if (f < 0)
+	if (se->fit < 0 || !se->curve || c->kind == K_METRIC ||
+	    (c->kind != K_TIME && !isfinite(c->tb)))
 		return false;
-	*a = pb_csv_num(&c->v->fits, (size_t)f, "a_s");
-	*b = pb_csv_num(&c->v->fits, (size_t)f, "b_s");
+	*a = pb_csv_num(&c->v->fits, (size_t)se->fit, "a_s");
+	*b = pb_csv_num(&c->v->fits, (size_t)se->fit, "b_s");
 	return isfinite(*a) && isfinite(*b);
 }
 
-/* ---- Text of the data file and the script ------------------------------ */
+/* ---- The data file ----------------------------------------------------- */
 
 static void dat_value(struct pb_buf *b, double v)
 {
@@ -141,7 +153,7 @@ void pb_plot_dat_text(const struct chart *c, struct pb_buf *b, size_t *rows)
 		}
 		for (size_t k = 0; k < se->nrows; k++) {
 			double v[3], w = pb_plot_row_num(c, rows[k], "workers");
-			row_values(c, rows[k], v);
+			pb_plot_row_values(c, rows[k], v);
 			pb_buf_printf(b, "%g", w);
 			dat_value(b, v[0]);
 			dat_value(b, v[1]);
@@ -151,6 +163,8 @@ void pb_plot_dat_text(const struct chart *c, struct pb_buf *b, size_t *rows)
 		}
 	}
 }
+
+/* ---- Pieces of the script ---------------------------------------------- */
 
 /* More distinct worker counts than this get gnuplot's own ticks. */
 #define MAX_LISTED_XTICS 16
@@ -209,44 +223,75 @@ static void defs(const struct chart *c, struct pb_buf *b)
 		}
 }
 
-/* The Amdahl curve of series s in this chart's quantity. */
-static const char *fit_expr(const struct chart *c, size_t s, char *buf,
-			    size_t len)
+/* The Amdahl curve of series s, only over the worker counts fitted. */
+static void fit_expr(const struct chart *c, size_t s, struct pb_buf *b)
 {
+	const struct pb_view_series *se = &c->g->series[s];
+
+	pb_buf_printf(b, "(x >= %.6g && x <= %.6g ? ", se->fit_lo, se->fit_hi);
 	if (c->kind == K_TIME)
-		snprintf(buf, len, "a%zu + b%zu/x", s, s);
+		pb_buf_printf(b, "a%zu + b%zu/x", s, s);
 	else if (c->kind == K_SPEEDUP)
-		snprintf(buf, len, "Tb/(a%zu + b%zu/x)", s, s);
+		pb_buf_printf(b, "Tb/(a%zu + b%zu/x)", s, s);
 	else
-		snprintf(buf, len, "Tb/(a%zu + b%zu/x)/x", s, s);
-	return buf;
+		pb_buf_printf(b, "Tb/(a%zu + b%zu/x)/x", s, s);
+	pb_buf_printf(b, " : 1/0)");
 }
 
+/* "pthreads: s = 0.20 ± 0.02", "serial (control)", "fork: not ...". */
 static void series_title(const struct chart *c, size_t s, struct pb_buf *b)
 {
 	const struct pb_view_series *se = &c->g->series[s];
-	double sf = se->fit < 0 ? NAN
-				: pb_csv_num(&c->v->fits, (size_t)se->fit,
-					     "serial_fraction");
+	const struct pb_csv *f = &c->v->fits;
+	size_t row = se->fit < 0 ? 0 : (size_t)se->fit;
+	const char *shape = se->fit < 0 ? "" : pb_csv_get(f, row, "shape");
+	double sf = se->fit < 0 ? NAN : pb_csv_num(f, row, "serial_fraction");
+	double se_ =
+	    se->fit < 0 ? NAN : pb_csv_num(f, row, "serial_fraction_se");
 
-	if (isfinite(sf))
-		pb_gp_stringf(b, "%s: s = %.2f", se->label, sf);
-	else
+	if (se->control)
+		pb_gp_stringf(b, "%s (control)", se->label);
+	else if (c->kind == K_METRIC || !*shape || !strcmp(shape, "no fit"))
 		pb_gp_string(b, se->label);
+	else if (!strcmp(shape, "not Amdahl-shaped"))
+		pb_gp_stringf(b, "%s: not Amdahl-shaped", se->label);
+	else if (!strcmp(shape, "exact (2 points)"))
+		pb_gp_stringf(b, "%s: s = %.2f, exact (2 points)", se->label,
+			      sf);
+	else if (isfinite(se_))
+		pb_gp_stringf(b, "%s: s = %.2f ± %.2f", se->label, sf, se_);
+	else
+		pb_gp_stringf(b, "%s: s = %.2f", se->label, sf);
+}
+
+/* The colour and marker of series s, the same for its strategy anywhere. */
+static void style(const struct chart *c, size_t s, const char **color, int *pt,
+		  int *dt)
+{
+	const struct pb_view_series *se = &c->g->series[s];
+	size_t n = PB_COUNT(colors);
+
+	*color = colors[se->style % n];
+	*pt = markers[(se->style + se->style / n) % PB_COUNT(markers)];
+	*dt = 1 + (int)(se->nth % 5);
 }
 
 static void plot_series(const struct chart *c, size_t s, struct pb_buf *b)
 {
-	const char *color = colors[s % PB_COUNT(colors)];
-	char expr[64];
+	const char *color;
+	int pt, dt;
 	double a, bb;
 
+	style(c, s, &color, &pt, &dt);
 	pb_buf_printf(b, "%s", s ? ", \\\n     " : "plot ");
 	pb_gp_stringf(b, "%s.dat", c->name);
-	pb_buf_printf(b,
-		      " index %zu using 1:2:3:4 with yerrorlines "
-		      "lc rgb '%s' lw 2 pt 7 ps 1.1 title ",
-		      s, color);
+	if (c->kind == K_METRIC)
+		pb_buf_printf(b, " index %zu using 1:2 with linespoints ", s);
+	else
+		pb_buf_printf(b, " index %zu using 1:2:3:4 with yerrorlines ",
+			      s);
+	pb_buf_printf(b, "lc rgb '%s' dt %d lw 2 pt %d ps 1.2 title ", color,
+		      dt, pt);
 	series_title(c, s, b);
 	pb_buf_printf(b, ", \\\n     ");
 	pb_gp_stringf(b, "%s.dat", c->name);
@@ -254,30 +299,39 @@ static void plot_series(const struct chart *c, size_t s, struct pb_buf *b)
 		      " index %zu using 1:($5 > 0 ? $2 : 1/0) with points "
 		      "lc rgb '%s' pt 6 ps 2.4 lw 1.5 notitle",
 		      s, color);
-	if (series_fit(c, s, &a, &bb) && (c->kind == K_TIME || isfinite(c->tb)))
+	if (series_fit(c, s, &a, &bb)) {
+		pb_buf_printf(b, ", \\\n     ");
+		fit_expr(c, s, b);
 		pb_buf_printf(b,
-			      ", \\\n     %s with lines lc rgb '%s' "
-			      "dt (8,5) lw 1.5 notitle",
-			      fit_expr(c, s, expr, sizeof(expr)), color);
+			      " with lines lc rgb '%s' dt (8,5) lw 1.5 "
+			      "notitle",
+			      color);
+	}
 }
 
 static void plot_command(const struct chart *c, struct pb_buf *b)
 {
-	static const char *const ideal[K_N] = {"x", "Tb/x", "1"};
+	static const char *const ideal[K_N] = {"x", "Tb/x", "1", NULL};
 	static const char *const ideal_title[K_N] = {
-	    "ideal (y = x)", "ideal (baseline / workers)", "ideal (1)"};
+	    "ideal (y = x)", "ideal (baseline / workers)", "ideal (1)", NULL};
+	bool any_fit = false;
+	double a, bb;
 
-	for (size_t s = 0; s < c->g->nseries; s++)
+	for (size_t s = 0; s < c->g->nseries; s++) {
 		plot_series(c, s, b);
-	if (c->kind != K_TIME || isfinite(c->tb)) {
+		any_fit |= series_fit(c, s, &a, &bb);
+	}
+	if (ideal[c->kind] && (c->kind != K_TIME || isfinite(c->tb))) {
 		pb_buf_printf(b,
 			      ", \\\n     %s with lines lc rgb '#555555' "
 			      "dt 3 lw 1.5 title ",
 			      ideal[c->kind]);
 		pb_gp_string(b, ideal_title[c->kind]);
 	}
-	pb_buf_printf(b, ", \\\n     NaN with lines lc rgb '#555555' "
-			 "dt (8,5) lw 1.5 title 'Amdahl fit (dashed)'");
+	/* The legend names only what is drawn. */
+	if (any_fit)
+		pb_buf_printf(b, ", \\\n     NaN with lines lc rgb '#555555' "
+				 "dt (8,5) lw 1.5 title 'Amdahl fit (dashed)'");
 	if (c->g->cores && c->wmax > c->g->cores)
 		pb_buf_printf(b, ", \\\n     NaN with points lc rgb '#555555' "
 				 "pt 6 ps 2.4 title 'more workers than "
@@ -288,19 +342,24 @@ static void plot_command(const struct chart *c, struct pb_buf *b)
 static void title(const struct chart *c, struct pb_buf *b)
 {
 	static const char *const what[K_N] = {"speed-up", "wall time",
-					      "efficiency"};
+					      "efficiency", "metric"};
+	const char *w = c->kind == K_METRIC ? c->metric + 7 : what[c->kind];
 
 	if (c->g->label[0])
 		pb_gp_stringf(b, "%s (%s): %s", c->g->experiment, c->g->label,
-			      what[c->kind]);
+			      w);
 	else
-		pb_gp_stringf(b, "%s: %s", c->g->experiment, what[c->kind]);
+		pb_gp_stringf(b, "%s: %s", c->g->experiment, w);
 }
 
 static void ylabel(const struct chart *c, struct pb_buf *b)
 {
 	if (c->kind == K_TIME) {
 		pb_gp_string(b, "median wall time (s)");
+		return;
+	}
+	if (c->kind == K_METRIC) {
+		pb_gp_stringf(b, "%s (%s), median", c->metric + 7, c->unit);
 		return;
 	}
 	pb_gp_stringf(
@@ -333,12 +392,16 @@ static bool fill(const struct chart *c, const char *key, size_t len,
 		ylabel(c, b);
 	else if (IS("XTICS"))
 		xtics(c, b);
+	else if (IS("YAXIS"))
+		pb_plot_yaxis(c, b);
 	else if (IS("XMIN"))
 		pb_buf_printf(b, "%.6g", c->wmin / 1.3);
 	else if (IS("XMAX"))
 		pb_buf_printf(b, "%.6g", c->wmax * 1.3);
 	else if (IS("MARKS"))
 		marks(c, b);
+	else if (IS("CAPTION"))
+		pb_plot_caption(c, b);
 	else if (IS("DEFS"))
 		defs(c, b);
 	else if (IS("PLOT"))
@@ -362,12 +425,12 @@ int pb_plot_fill_template(const struct chart *c, const char *tpl,
 			continue;
 		}
 		if (!fill(c, p + 1, len, b))
-			return pb_fail(
-			    err,
-			    "%s: unknown placeholder @%.*s@; "
-			    "known: HEADER DAT PNG SVG TITLE YLABEL XTICS "
-			    "XMIN XMAX MARKS DEFS PLOT",
-			    tpl_path, (int)len, p + 1);
+			return pb_fail(err,
+				       "%s: unknown placeholder @%.*s@; "
+				       "known: HEADER DAT PNG SVG TITLE YLABEL "
+				       "XTICS YAXIS XMIN XMAX MARKS CAPTION "
+				       "DEFS PLOT",
+				       tpl_path, (int)len, p + 1);
 		p += len + 2;
 	}
 	return PB_OK;

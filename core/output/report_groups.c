@@ -166,58 +166,70 @@ static int decimals_for(double se)
 	return d;
 }
 
-/* "s = 0.21 ± 0.01: at most 4.8x with any number of workers". */
-static void reading(struct pb_buf *b, double s, double se, double maxs,
-		    const char *note)
+/* "s = 0.21 ± 0.01 (95%: 0.18–0.24): at most 4.8× (95%: 4.2–5.6)". */
+static void reading(struct pb_buf *b, const struct pb_csv *f, size_t row)
 {
+	double s = pb_csv_num(f, row, "serial_fraction");
+	double se = pb_csv_num(f, row, "serial_fraction_se");
+	double mx = pb_csv_num(f, row, "max_speedup");
+	double lo = pb_csv_num(f, row, "max_speedup_lo");
+	const char *hi = pb_csv_get(f, row, "max_speedup_hi");
+	const char *shape = pb_csv_get(f, row, "shape");
 	int d = decimals_for(se);
 
+	if (!strcmp(shape, "exact (2 points)")) {
+		pb_buf_printf(b,
+			      "s = %.2f, exact (2 points): the curve passes "
+			      "through both, so no error and no limit",
+			      s);
+		return;
+	}
 	pb_buf_printf(b, "s = %.*f", d, s);
 	if (!isnan(se))
-		pb_buf_printf(b, " ± %.*f", d, se);
-	else if (strncmp(note, "exact", 5) == 0)
-		pb_buf_printf(b, " (exact: two worker counts, no error "
-				 "estimate)");
-	if (s <= 0)
-		pb_buf_printf(b, ": faster than Amdahl's law allows "
-				 "(super-linear); no limit to read off");
-	else if (s >= 0.995)
-		pb_buf_printf(b,
-			      ": the time does not fall with workers "
-			      "(at most %.2fx)",
-			      maxs);
-	else
-		pb_buf_printf(b,
-			      ": at most %.1fx with any number of "
-			      "workers",
-			      maxs);
+		pb_buf_printf(b, " ± %.*f (95%%: %.*f–%.*f)", d, se, d,
+			      pb_csv_num(f, row, "serial_fraction_lo"), d,
+			      pb_csv_num(f, row, "serial_fraction_hi"));
+	if (isnan(mx))
+		return;
+	pb_buf_printf(b, ": at most %.1f× with any number of workers", mx);
+	if (!isnan(lo) && !strcmp(hi, "inf"))
+		pb_buf_printf(b, " (95%%: %.1f× or more)", lo);
+	else if (!isnan(lo))
+		pb_buf_printf(b, " (95%%: %.1f–%.1f×)", lo,
+			      pb_csv_num(f, row, "max_speedup_hi"));
 }
 
 static void fit_line(struct report *r, const struct pb_view_series *se)
 {
 	const struct pb_csv *f = &r->v->fits;
 	size_t row = (size_t)se->fit;
-	double s = pb_csv_num(f, row, "serial_fraction");
 	double r2 = pb_csv_num(f, row, "r2");
 	const char *note = pb_csv_get(f, row, "note");
+	const char *shape = pb_csv_get(f, row, "shape");
 	struct pb_buf *b = &r->out;
 
 	pb_buf_printf(b, "- **");
 	pb_report_cell_text(b, se->label);
 	pb_buf_printf(b, "**: ");
-	if (isnan(s)) {
-		pb_buf_printf(b, "no fit");
-	} else {
-		reading(b, s, pb_csv_num(f, row, "serial_fraction_se"),
-			pb_csv_num(f, row, "max_speedup"), note);
+	if (!strcmp(shape, "exact (2 points)")) {
+		reading(b, f, row);
+	} else if (!strcmp(shape, "fit")) {
+		reading(b, f, row);
 		pb_buf_printf(b, " (%s points", pb_csv_get(f, row, "n_points"));
 		if (!isnan(r2))
 			pb_buf_printf(b, ", R² = %.4f", r2);
 		pb_buf_printf(b, ")");
+	} else if (*shape) {
+		pb_report_cell_text(b, shape);
+	} else {
+		pb_buf_printf(b, "no fit");
 	}
-	if (*note && strcmp(note, "exact"))
-		pb_buf_printf(b, ". Note: %s",
-			      note + (strncmp(note, "exact; ", 7) ? 0 : 7));
+	if (!strncmp(note, "exact (2 points)", 16))
+		note += 16 + (note[16] == ';') + (note[17] == ' ');
+	if (*note) {
+		pb_buf_printf(b, ". Note: ");
+		pb_report_cell_text(b, note);
+	}
 	pb_buf_printf(b, "\n");
 }
 
@@ -225,9 +237,17 @@ static void group_fits(struct report *r, const struct pb_view_group *g)
 {
 	pb_buf_printf(&r->out, "Amdahl fits, T(p) = a + b/p over the cell "
 			       "medians; s is the serial fraction:\n\n");
-	for (size_t s = 0; s < g->nseries; s++)
-		if (g->series[s].fit >= 0)
+	for (size_t s = 0; s < g->nseries; s++) {
+		if (g->series[s].control) {
+			pb_buf_printf(&r->out, "- **");
+			pb_report_cell_text(&r->out, g->series[s].label);
+			pb_buf_printf(&r->out,
+				      "**: the control (it ignores workers): "
+				      "drawn, not fitted\n");
+		} else if (g->series[s].fit >= 0) {
 			fit_line(r, &g->series[s]);
+		}
+	}
 	pb_buf_printf(&r->out, "\n");
 }
 
@@ -244,6 +264,15 @@ static void group_charts(struct report *r, const struct pb_view_group *g)
 		if (access(path, R_OK) == 0)
 			pb_buf_printf(&r->out, "![%s](charts/%s.png)\n\n",
 				      kinds[k][1], name);
+	}
+	for (size_t k = 0; k < g->nmetrics; k++) {
+		char kind[600];
+		pb_chart_metric_kind(g->metrics[k].name, kind, sizeof(kind));
+		pb_chart_name(kind, g->id, name, sizeof(name));
+		snprintf(path, sizeof(path), "%s/charts/%s.png", r->dir, name);
+		if (access(path, R_OK) == 0)
+			pb_buf_printf(&r->out, "![%s](charts/%s.png)\n\n", name,
+				      name);
 	}
 }
 

@@ -43,6 +43,21 @@ static void strategy_names(struct pb_buf *b, const struct pb_experiment *e)
 	pb_buf_free(&list);
 }
 
+/* "gbps=GB/s;requests=1/s": the workload's metrics that have a unit. */
+static void metric_units(struct pb_buf *b, const struct pb_plugin *w)
+{
+	struct pb_buf list = {0};
+
+	for (size_t k = 0; k < w->nmetrics; k++)
+		if (w->metrics[k].unit && *w->metrics[k].unit)
+			pb_buf_printf(&list, "%s%s=%s", list.len ? ";" : "",
+				      w->metrics[k].name, w->metrics[k].unit);
+	pb_buf_printf(b, ",");
+	pb_buf_csv_field(b, list.data ? list.data : "");
+	b->oom |= list.oom;
+	pb_buf_free(&list);
+}
+
 static void experiment_row(struct pb_buf *b, const struct pb_experiment *e,
 			   unsigned reps)
 {
@@ -50,11 +65,13 @@ static void experiment_row(struct pb_buf *b, const struct pb_experiment *e,
 	pb_buf_printf(b, ",%s", e->workload->name);
 	names(b, e->workload->params, e->workload->nparams);
 	strategy_names(b, e);
-	pb_buf_printf(b, ",%s,%u,%s,%u,%u,%ld\n", e->baseline_strategy,
+	pb_buf_printf(b, ",%s,%u,%s,%u,%u,%ld", e->baseline_strategy,
 		      e->baseline_workers,
 		      e->fit_oversubscribed ? "true" : "false",
 		      reps ? reps : e->repetitions, e->warmup,
 		      sysconf(_SC_NPROCESSORS_ONLN));
+	metric_units(b, e->workload);
+	pb_buf_printf(b, "\n");
 }
 
 int pb_results_begin(const char *dir, const struct pb_experiment_file *f,
@@ -70,7 +87,7 @@ int pb_results_begin(const char *dir, const struct pb_experiment_file *f,
 	pb_buf_printf(&b, "experiment,workload,workload_params,"
 			  "strategy_params,baseline_strategy,"
 			  "baseline_workers,fit_oversubscribed,repetitions,"
-			  "warmup,cores\n");
+			  "warmup,cores,metric_units\n");
 	for (size_t k = 0; k < f->n; k++)
 		experiment_row(&b, &f->items[k], repetitions_override);
 	snprintf(path, sizeof(path), "%s/experiments.csv", dir);
