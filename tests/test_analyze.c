@@ -517,3 +517,22 @@ Test(analyze, limit_only_with_three_points_and_with_its_interval)
 			   (1 / (1 / 0.61) - 0.5) / 0.5, 1e-5);
 	pb_csv_free(&s);
 }
+
+Test(analyze, never_writes_through_a_planted_symlink)
+{
+	char victim[4096], link[4096];
+
+	/* Issue 13: a summary.csv.tmp link made analyze overwrite its target. */
+	tmp = pbt_scratch_data("results-basic");
+	pbt_write_in(tmp, "victim", "precious\n");
+	snprintf(victim, sizeof(victim), "%s/victim", tmp);
+	snprintf(link, sizeof(link), "%s/summary.csv.tmp", tmp);
+	cr_assert_eq(symlink(victim, link), 0);
+	snprintf(link, sizeof(link), "%s/fits.csv", tmp);
+	cr_assert_eq(symlink(victim, link), 0);
+	analyze_ok();
+	cr_assert(pbt_file_has(victim, "precious"));
+	cr_assert_not(pbt_file_has(victim, "cell"));
+	snprintf(link, sizeof(link), "%s/summary.csv", tmp);
+	cr_assert(pbt_file_has(link, "cell"));
+}

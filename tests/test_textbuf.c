@@ -87,6 +87,9 @@ Test(textbuf, append_and_atomic_write)
 	snprintf(text, sizeof(text), "%s/f.csv.tmp", dir);
 	cr_assert_neq(access(text, F_OK), 0, "no temporary file is left");
 	unlink(path);
+	cr_assert_eq(rmdir(dir), 0, "nothing else is left either");
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	unlink(path);
 	rmdir(dir);
 	pb_buf_free(&b);
 }

@@ -79,6 +79,7 @@
 
 #include "cells.h"
 #include "experiment_int.h"
+#include "lib/file.h"
 
 /* ---- Experiments ------------------------------------------------------- */
 
@@ -384,66 +385,33 @@ int pb_experiment_parse(const char *path, const char *text, size_t len,
 	return rc;
 }
 
-/* Reads the whole file at path into a malloc'd buffer (len bytes + NUL). */
+/* Reads the experiment file at path (lib/file.h), worded for the loader. */
 static int read_file(const char *path, char **text, size_t *len,
 		     struct pb_err *err)
 {
-	size_t cap = 65536, n = 0;
-	char *buf = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = PB_OK;
-	struct stat st;
+	struct pb_err why = {{0}};
+	size_t skip = strlen(path) + 2; /* why reads "PATH: reason" */
+	const char *reason;
 
-	if (fd < 0)
+	if (pb_read_file(path, PB_YAML_MAX_BYTES, text, len, &why) == PB_OK)
+		return PB_OK;
+	switch (errno) {
+	case EISDIR:
 		return pb_yaml_fail(err, path, 0, 0,
-				    "cannot open: %s; expected a readable "
-				    "experiment file",
-				    strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		rc = pb_yaml_fail(err, path, 0, 0,
-				  "is a folder; expected an experiment file");
-		goto out;
+				    "is a folder; expected an experiment file");
+	case EFBIG:
+		return pb_yaml_fail(err, path, 1, 1,
+				    "the file is larger than %u MiB; expected "
+				    "a smaller experiment file",
+				    PB_YAML_MAX_BYTES >> 20);
+	case ENOMEM:
+		return pb_yaml_fail(err, path, 0, 0,
+				    "out of memory reading the file; expected "
+				    "a smaller file");
 	}
-	for (;;) {
-		if (n + 1 >= cap || !buf) {
-			char *grown = realloc(buf, cap *= 2);
-			if (!grown) {
-				rc = pb_yaml_fail(err, path, 0, 0,
-						  "out of memory reading the "
-						  "file; expected a smaller "
-						  "file");
-				goto out;
-			}
-			buf = grown;
-		}
-		ssize_t got = read(fd, buf + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = pb_yaml_fail(err, path, 0, 0,
-					  "cannot read: %s; expected a "
-					  "readable experiment file",
-					  strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-		if (n > PB_YAML_MAX_BYTES) {
-			rc = pb_yaml_fail(err, path, 1, 1,
-					  "the file is larger than %u MiB; "
-					  "expected a smaller experiment file",
-					  PB_YAML_MAX_BYTES >> 20);
-			goto out;
-		}
-	}
-	buf[n] = '\0';
-	*text = buf;
-	*len = n;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return rc;
+	reason = skip < strlen(why.msg) ? why.msg + skip : strerror(errno);
+	return pb_yaml_fail(err, path, 0, 0,
+			    "%s; expected a readable experiment file", reason);
 }
 
 int pb_experiment_load(const char *path, const struct pb_registry *reg,

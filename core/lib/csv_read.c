@@ -276,47 +276,6 @@ fail:
 	return PB_ERROR;
 }
 
-int pb_read_whole_file(const char *path, char **text, size_t *len,
-		       struct pb_err *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct pb_buf b = {0};
-	char chunk[65536];
-	ssize_t n;
-
-	if (fd < 0)
-		return pb_fail(err, "%s: cannot open: %s", path,
-			       strerror(errno));
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			pb_fail(err, "%s: cannot read: %s", path,
-				strerror(errno));
-			goto fail;
-		}
-		/* Raw bytes: a NUL inside must survive for the parsers. */
-		if (b.len + (size_t)n + 1 > b.cap &&
-		    !grow((void **)&b.data, &b.cap, b.len + (size_t)n + 1, 1)) {
-			pb_fail(err, "%s: out of memory reading it", path);
-			goto fail;
-		}
-		memcpy(b.data + b.len, chunk, (size_t)n);
-		b.len += (size_t)n;
-	}
-	close(fd);
-	if (!b.data && !(b.data = calloc(1, 1)))
-		return pb_fail(err, "%s: out of memory", path);
-	b.data[b.len] = '\0';
-	*text = b.data;
-	*len = b.len;
-	return PB_OK;
-fail:
-	close(fd);
-	free(b.data);
-	return PB_ERROR;
-}
-
 int pb_csv_read(const char *path, unsigned flags, struct pb_csv *out,
 		struct pb_err *err)
 {

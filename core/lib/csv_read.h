@@ -17,6 +17,7 @@
 #include <parabench/plugin.h>
 
 #include "arena.h"
+#include "file.h" /* pb_read_whole_file, for the readers of tables */
 
 /* A whole table in memory. */
 struct pb_csv {
@@ -74,12 +75,5 @@ double pb_csv_num(const struct pb_csv *csv, size_t row, const char *name);
 
 /* Frees the table. Safe on a zeroed or freed table. */
 void pb_csv_free(struct pb_csv *csv);
-
-/*
- * Reads the whole file at path into a NUL-terminated buffer the caller
- * frees (free()). Fails naming the path and the reason.
- */
-int pb_read_whole_file(const char *path, char **text, size_t *len,
-		       struct pb_err *err);
 
 #endif

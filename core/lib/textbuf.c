@@ -89,54 +89,17 @@ int pb_append_all(int fd, const char *path, const struct pb_buf *buf,
 		  struct pb_err *err)
 {
 	off_t start = lseek(fd, 0, SEEK_END);
-	size_t done = 0;
 
 	if (buf->oom)
 		return pb_fail(err, "%s: out of memory formatting a row", path);
-	while (done < buf->len) {
-		ssize_t n = write(fd, buf->data + done, buf->len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : ENOSPC;
-			if (start >= 0 && ftruncate(fd, start) != 0)
-				return pb_fail(err,
-					       "%s: write failed (%s) and "
-					       "the partial row could not be "
-					       "removed",
-					       path, strerror(e));
-			return pb_fail(err, "%s: cannot write: %s", path,
-				       strerror(e));
-		}
-		done += (size_t)n;
-	}
-	return PB_OK;
-}
-
-int pb_write_file_atomic(const char *path, const char *text, size_t len,
-			 struct pb_err *err)
-{
-	char tmp[4096];
-	struct pb_buf view = {.data = (char *)text, .len = len};
-	int fd;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return pb_fail(err, "%s: cannot create: %s", tmp,
-			       strerror(errno));
-	int rc = pb_append_all(fd, tmp, &view, err);
-	if (close(fd) != 0 && rc == PB_OK)
-		rc = pb_fail(err, "%s: cannot write: %s", tmp, strerror(errno));
-	if (rc != PB_OK) {
-		unlink(tmp);
-		return PB_ERROR;
-	}
-	if (rename(tmp, path) != 0) {
-		pb_fail(err, "%s: cannot rename to %s: %s", tmp, path,
-			strerror(errno));
-		unlink(tmp);
-		return PB_ERROR;
+	if (pb_write_all(fd, buf->data, buf->len) != 0) {
+		int e = errno;
+		if (start >= 0 && ftruncate(fd, start) != 0)
+			return pb_fail(err,
+				       "%s: write failed (%s) and the partial "
+				       "row could not be removed",
+				       path, strerror(e));
+		return pb_fail(err, "%s: cannot write: %s", path, strerror(e));
 	}
 	return PB_OK;
 }

@@ -8,6 +8,8 @@
 #include <parabench/plugin.h>
 #include <stddef.h>
 
+#include "file.h" /* pb_write_file_atomic, for the writers of text */
+
 /* A growing text buffer; owns its memory. */
 struct pb_buf {
 	char *data;
@@ -35,9 +37,5 @@ void pb_buf_free(struct pb_buf *buf);
  */
 int pb_append_all(int fd, const char *path, const struct pb_buf *buf,
 		  struct pb_err *err);
-
-/* Writes text to path atomically (a temporary file, then rename). */
-int pb_write_file_atomic(const char *path, const char *text, size_t len,
-			 struct pb_err *err);
 
 #endif

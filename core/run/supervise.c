@@ -16,6 +16,9 @@
 #include "supervise.h"
 #include "repetition.h"
 
+#include "lib/file.h"
+#include "lib/path.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -114,7 +117,7 @@ static void send_msg(uint32_t type, uint32_t rep, const void *data,
 {
 	struct msg_header h = {type, rep, len};
 	char buf[sizeof(h) + sizeof(struct pb_measure)];
-	size_t total = sizeof(h) + len, done = 0;
+	size_t total = sizeof(h) + len;
 
 	/* One write per message, so nothing interleaves within a message. */
 	if (total > sizeof(buf))
@@ -122,20 +125,22 @@ static void send_msg(uint32_t type, uint32_t rep, const void *data,
 	memcpy(buf, &h, sizeof(h));
 	if (len)
 		memcpy(buf + sizeof(h), data, len);
-	while (done < total) {
-		ssize_t n = write(child_fd, buf + done, total - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(71);
-		done += (size_t)n;
-	}
+	if (pb_write_all(child_fd, buf, total) != 0)
+		_exit(71);
 }
 
+/*
+ * Sends a path setup made. A path of PB_PATH_MAX bytes or more cannot name
+ * a file (the kernel refuses such paths), so it is not sent: the runner
+ * never learns, and never removes, a shorter path cut from it.
+ */
 static void own_path_child(struct pb_host *host, const char *path)
 {
+	size_t n = strnlen(path, PB_PATH_MAX);
+
 	(void)host;
-	send_msg(MSG_PATH, 0, path, (uint32_t)strnlen(path, 4095) + 1);
+	if (n < PB_PATH_MAX)
+		send_msg(MSG_PATH, 0, path, (uint32_t)n + 1);
 }
 
 static void child_signals(void)
@@ -233,7 +238,7 @@ static bool take_message(struct supervisor *s, int *rc, struct pb_err *err)
 {
 	struct msg_header h;
 	struct pb_measure m;
-	char path[4096];
+	char path[PB_PATH_MAX];
 
 	if (!read_all(s->rfd, &h, sizeof(h)))
 		return false;
@@ -244,10 +249,12 @@ static bool take_message(struct supervisor *s, int *rc, struct pb_err *err)
 		    s->job->timeout_s > 0 ? now_s() + s->job->timeout_s : 0;
 		return true;
 	}
-	if (h.type == MSG_PATH && h.len <= sizeof(path)) {
+	if (h.type == MSG_PATH && h.len > 0 && h.len <= sizeof(path)) {
 		if (!read_all(s->rfd, path, h.len))
 			return false;
-		path[sizeof(path) - 1] = '\0';
+		/* Exactly one string, whole: never a cut path to remove. */
+		if (path[h.len - 1] != '\0' || strlen(path) != h.len - 1)
+			return false;
 		if (s->nowned < MAX_OWNED)
 			s->owned[s->nowned++] = strdup(path);
 		return true;
