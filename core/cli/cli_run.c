@@ -73,6 +73,7 @@ struct run {
 	struct pb_runs_csv csv;
 	struct pb_resume resume;
 	struct pb_meta meta;
+	struct pb_dir_lock lock; /* a new run's claim on its folder */
 	char dir[4096];
 };
 
@@ -245,7 +246,7 @@ static int begin_results(struct run *r)
 		char name[256];
 		folder_name(r, name, sizeof(name));
 		if (pb_outdir_create(name, r->o.out, r->dir, sizeof(r->dir),
-				     &err)) {
+				     &r->lock, &err)) {
 			cli_error("%s", err.msg);
 			return EXIT_USAGE; /* a folder we may not use */
 		}
@@ -266,7 +267,8 @@ static int begin_results(struct run *r)
 	else
 		pb_utc_now(r->meta.started_utc);
 	snprintf(path, sizeof(path), "%s/runs.csv", r->dir);
-	if ((!r->o.resume &&
+	if ((r->o.resume && pb_resume_mend(&r->resume, &err)) ||
+	    (!r->o.resume &&
 	     pb_results_begin(r->dir, &r->file, r->o.repetitions, &err)) ||
 	    pb_meta_write(r->dir, &r->meta, &err) ||
 	    pb_runs_csv_open(&r->csv, path, &r->cells, r->o.resume != NULL,
@@ -353,6 +355,7 @@ static void close_run(struct run *r)
 	pb_cells_free(&r->cells);
 	pb_experiment_free(&r->file);
 	pb_resume_free(&r->resume);
+	pb_lock_release(&r->lock);
 	pb_registry_free(&r->reg);
 }
 
@@ -363,6 +366,7 @@ int cli_run(int argc, char **argv)
 	int rc = parse_opts(argc, argv, &r.o);
 
 	r.csv.fd = -1;
+	r.lock.fd = -1;
 	if (rc >= 0)
 		return rc;
 	if (r.o.resume && pb_resume_open(&r.resume, r.o.resume, &err)) {
@@ -372,9 +376,14 @@ int cli_run(int argc, char **argv)
 	rc = EXIT_USAGE;
 	if (load(&r))
 		goto out;
-	if (r.o.resume && pb_resume_check(&r.resume, &r.reg, &r.cells, &err)) {
-		cli_error("%s", err.msg);
-		goto out;
+	/* Every check of a resume comes before its first write. */
+	if (r.o.resume) {
+		if (pb_resume_check(&r.resume, &r.reg, &r.file, &r.cells,
+				    r.o.repetitions, &err)) {
+			cli_error("%s", err.msg);
+			goto out;
+		}
+		r.o.repetitions = r.resume.repetitions;
 	}
 	if (r.o.dry_run) {
 		rc = dry_run(&r);
@@ -390,7 +399,7 @@ out:
 
 int cli_validate(int argc, char **argv)
 {
-	struct run r = {0};
+	struct run r = {.lock.fd = -1};
 	int c;
 
 	while (

@@ -199,7 +199,7 @@ static int accept_record(struct parser *ps, enum step st, bool ended,
 	size_t n = ps->nfields - first;
 	bool tail = st == STEP_OPEN_QUOTE || (!ended && n < csv->ncols);
 
-	if (ps->nlines > 0 && n != csv->ncols) {
+	if (ps->nlines > 0 && (n != csv->ncols || st == STEP_OPEN_QUOTE)) {
 		if (tail && (ps->flags & PB_CSV_DROP_PARTIAL_TAIL)) {
 			ps->nfields = first;
 			csv->dropped_tail = true;
@@ -211,6 +211,7 @@ static int accept_record(struct parser *ps, enum step st, bool ended,
 			       "column",
 			       ps->name, line, n, csv->ncols);
 	}
+	csv->unterminated = !ended;
 	if (ps->nlines == 0) {
 		if (st == STEP_OPEN_QUOTE)
 			return pb_fail(ps->err,

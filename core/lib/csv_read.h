@@ -27,6 +27,7 @@ struct pb_csv {
 	const char **fields;   /* nrows * ncols, row-major, never NULL */
 	size_t *lines;	       /* 1-based line on which each row starts */
 	bool dropped_tail;     /* see PB_CSV_DROP_PARTIAL_TAIL */
+	bool unterminated;     /* the last record kept had no line end */
 	struct pb_arena arena; /* owns header names and field texts */
 };
 
@@ -35,6 +36,8 @@ enum pb_csv_flags {
 	 * A last record without its line end and with too few fields (or
 	 * an unterminated quote) is dropped instead of being an error, and
 	 * dropped_tail is set: what a run killed in mid-write leaves behind.
+	 * A last record without its line end but with every field is kept
+	 * (unterminated says so): whether it is whole is the caller's call.
 	 */
 	PB_CSV_DROP_PARTIAL_TAIL = 1,
 };

@@ -73,15 +73,12 @@ static int use_given(const char *out, char *buf, size_t len, struct pb_err *err)
 	return PB_OK;
 }
 
-int pb_outdir_create(const char *name, const char *out, char *buf, size_t len,
-		     struct pb_err *err)
+static int make_new(const char *name, char *buf, size_t len, struct pb_err *err)
 {
 	char parent[4096], stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 
-	if (out)
-		return use_given(out, buf, len, err);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 	snprintf(parent, sizeof(parent), "results/%s", name);
@@ -99,4 +96,17 @@ int pb_outdir_create(const char *name, const char *out, char *buf, size_t len,
 				       strerror(errno));
 	}
 	return pb_fail(err, "%s: too many runs in the same second", parent);
+}
+
+int pb_outdir_create(const char *name, const char *out, char *buf, size_t len,
+		     struct pb_dir_lock *lock, struct pb_err *err)
+{
+	lock->fd = -1;
+	if (out ? use_given(out, buf, len, err) : make_new(name, buf, len, err))
+		return PB_ERROR;
+	/* The emptiness check above is advice; this claim is the rule. */
+	struct pb_err why;
+	if (pb_lock_claim(buf, lock, &why))
+		return pb_fail(err, "%s%s", out ? "--out " : "", why.msg);
+	return PB_OK;
 }

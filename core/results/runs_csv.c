@@ -77,6 +77,18 @@ static void header(const struct pb_runs_csv *w, struct pb_buf *b)
 	pb_buf_printf(b, ",message\n");
 }
 
+int pb_runs_csv_header(const struct pb_cells *cells, struct pb_buf *b,
+		       struct pb_err *err)
+{
+	struct pb_runs_csv w = {.fd = -1};
+	int rc = collect_columns(&w, cells, err);
+
+	if (rc == PB_OK)
+		header(&w, b);
+	pb_arena_free(&w.arena);
+	return rc;
+}
+
 /* With append, the file's first line must be exactly our header. */
 static int check_header(const struct pb_runs_csv *w, const struct pb_buf *want,
 			struct pb_err *err)

@@ -6,8 +6,9 @@
 #ifndef PB_RUNS_CSV_H
 #define PB_RUNS_CSV_H
 
-#include "lib/arena.h"
 #include "experiment/cells.h"
+#include "lib/arena.h"
+#include "lib/textbuf.h"
 #include "measure.h"
 
 struct pb_runs_csv {
@@ -27,6 +28,10 @@ struct pb_runs_csv {
 int pb_runs_csv_open(struct pb_runs_csv *w, const char *path,
 		     const struct pb_cells *cells, bool append,
 		     struct pb_err *err);
+
+/* Appends the header line runs.csv has for these cells to b. */
+int pb_runs_csv_header(const struct pb_cells *cells, struct pb_buf *b,
+		       struct pb_err *err);
 
 /* Appends the row of repetition rep (1-based) of cell. */
 int pb_runs_csv_write(struct pb_runs_csv *w, const struct pb_cell *cell,
