@@ -20,6 +20,7 @@ int cli_validate(int argc, char **argv);
 int cli_analyze(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_compare(int argc, char **argv);
 
 /*
  * The end of `run`: analysis, charts and report of dir. Problems are

@@ -26,6 +26,7 @@ static const char usage[] =
     "  analyze DIR     summary.csv and fits.csv from DIR/runs.csv\n"
     "  plot DIR        re-render the charts of DIR from its CSV files\n"
     "  report DIR      rewrite DIR/report.md\n"
+    "  compare A B     results folder B against A, cell by cell\n"
     "\n"
     "`parabench <command> --help` tells more; --version prints the "
     "version.\n";
@@ -36,6 +37,7 @@ static const struct {
 } commands[] = {
     {"run", cli_run},	      {"list", cli_list}, {"validate", cli_validate},
     {"analyze", cli_analyze}, {"plot", cli_plot}, {"report", cli_report},
+    {"compare", cli_compare},
 };
 
 static char *join_args(int argc, char **argv)
@@ -75,7 +77,8 @@ static int run_command(int argc, char **argv)
 			return rc;
 		}
 	cli_error("unknown command '%s'; expected one of run, validate, "
-		  "list, analyze, plot, report (see parabench --help)",
+		  "list, analyze, plot, report, compare (see parabench "
+		  "--help)",
 		  argv[1]);
 	free(line);
 	return EXIT_USAGE;
