@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/arena.h"
+#include "plugin/abi.h"
 #include "plugin/value.h"
 
 /* Parses "text" for parameter p, lists ("[a, b]") included. */
@@ -59,7 +60,7 @@ static int make_args(const struct pb_plugin *p, const char *items,
 		if (bench_parse_value(&p->params[k], eq + 1, arena, &v[k], err))
 			return PB_ERROR;
 	}
-	*out = (struct pb_args){p->nparams, p->params, v};
+	*out = pb_args_of(p, v);
 	return PB_OK;
 }
 

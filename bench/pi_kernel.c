@@ -31,8 +31,8 @@
 #include <unistd.h>
 
 #include "plugin/registry.h"
-#include "run/repetition.h"
 #include "plugin/value.h"
+#include "run/repetition.h"
 
 #include "driver_args.h"
 
@@ -51,7 +51,9 @@ typedef uint64_t (*ref_fn)(uint64_t seed, uint64_t n);
 
 static struct pb_registry reg;
 static volatile uint64_t sink; /* keeps the reference loops' results */
-static struct pb_host host = {.size = sizeof(struct pb_host), .seed = SEED};
+static struct pb_host host = {.size = sizeof(struct pb_host),
+			      .abi_version = PB_ABI_VERSION,
+			      .seed = SEED};
 
 static double cpu_s(void)
 {

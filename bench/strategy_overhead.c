@@ -126,7 +126,7 @@ static struct pb_args args_of(const struct pb_plugin *p, const char *settings)
 		if (rc)
 			die("%s.%s: %s", p->name, q->name, why.msg);
 	}
-	return (struct pb_args){p->nparams, p->params, v};
+	return pb_args_of(p, v);
 }
 
 static void no_own_path(struct pb_host *host, const char *path)
@@ -148,6 +148,7 @@ static void job_setup(struct bench_job *b, const struct pb_plugin *workload,
 		      const char *ssettings, unsigned workers)
 {
 	struct pb_host host = {.size = sizeof(host),
+			       .abi_version = PB_ABI_VERSION,
 			       .own_path = no_own_path,
 			       .seed = 1,
 			       .cores =
@@ -161,6 +162,7 @@ static void job_setup(struct bench_job *b, const struct pb_plugin *workload,
 	if (workload->workload->setup(&b->wargs, &host, &b->state, &n, &err))
 		die("%s setup: %s", workload->name, err.msg);
 	b->job = (struct pb_job){
+	    .size = sizeof(struct pb_job),
 	    .hooks = workload->workload,
 	    .state = b->state,
 	    .ntasks = n,
@@ -181,10 +183,10 @@ static void job_free(struct bench_job *b)
 
 static void execute(const struct pb_plugin *strategy, const struct pb_job *job)
 {
-	enum pb_status status;
+	int32_t status;
 	struct pb_err err = {{0}};
 
-	if (strategy->strategy->execute(job, &status, &err))
+	if (pb_strategy_execute(strategy, job, &status, &err))
 		die("%s with %u workers: %s", strategy->name, job->workers,
 		    err.msg);
 }

@@ -34,8 +34,8 @@
 #include <unistd.h>
 
 #include "plugin/registry.h"
-#include "run/repetition.h"
 #include "plugin/value.h"
+#include "run/repetition.h"
 
 #include "driver_args.h"
 
@@ -45,7 +45,8 @@
 #define ROUND_TRIPS 10000
 
 static struct pb_registry reg;
-static struct pb_host host = {.size = sizeof(struct pb_host), .seed = 1};
+static struct pb_host host = {
+    .size = sizeof(struct pb_host), .abi_version = PB_ABI_VERSION, .seed = 1};
 
 static double now_s(void)
 {

@@ -35,8 +35,8 @@
 #include <unistd.h>
 
 #include "plugin/registry.h"
-#include "run/repetition.h"
 #include "plugin/value.h"
+#include "run/repetition.h"
 
 #include "driver_args.h"
 
@@ -55,8 +55,10 @@ static void own_path(struct pb_host *host, const char *path)
 	snprintf(owned, sizeof(owned), "%s", path);
 }
 
-static struct pb_host host = {
-    .size = sizeof(struct pb_host), .own_path = own_path, .seed = 1};
+static struct pb_host host = {.size = sizeof(struct pb_host),
+			      .abi_version = PB_ABI_VERSION,
+			      .own_path = own_path,
+			      .seed = 1};
 
 static double now_s(void)
 {

@@ -66,19 +66,72 @@ Test(registry, refuses_bad_magic)
 	cr_assert(strstr(msg, "bad magic"), "%s", msg);
 }
 
-Test(registry, refuses_other_abi_version_naming_both)
+Test(registry, refuses_an_abi_version_that_never_existed)
 {
 	char *msg = refusal(test_plugin("broken_version"));
-	cr_assert(strstr(msg, "ABI version 999"), "%s", msg);
+	cr_assert(strstr(msg, "ABI version 0"), "%s", msg);
 	char want[64];
-	snprintf(want, sizeof(want), "wants version %d", PB_ABI_VERSION);
+	snprintf(want, sizeof(want), "version 1 to %d", PB_ABI_VERSION);
 	cr_assert(strstr(msg, want), "%s", msg);
 }
 
-Test(registry, refuses_other_descriptor_size)
+Test(registry, refuses_a_descriptor_smaller_than_version_2)
 {
 	char *msg = refusal(test_plugin("broken_size"));
-	cr_assert(strstr(msg, "descriptor is 24 bytes"), "%s", msg);
+	cr_assert(strstr(msg, "size of 24 bytes"), "%s", msg);
+	cr_assert(strstr(msg, "at least 144"), "%s", msg);
+}
+
+/* A larger descriptor whose unknown bytes are not zero: both sizes and
+ * both versions in the message (copy_struct_from_user's E2BIG). */
+Test(registry, refuses_a_larger_descriptor_with_unknown_bytes_set)
+{
+	char *msg = refusal(test_plugin("broken_future"));
+	char ours[64];
+	snprintf(ours, sizeof(ours), "ABI version %d", PB_ABI_VERSION);
+	cr_assert(strstr(msg, "'broken_future'"), "%s", msg);
+	cr_assert(strstr(msg, "ABI version 3"), "%s", msg);
+	cr_assert(strstr(msg, ours), "%s", msg);
+	cr_assert(strstr(msg, "160 bytes"), "%s", msg);
+	cr_assert(strstr(msg, "knows 144 bytes"), "%s", msg);
+	cr_assert(strstr(msg, "byte 152"), "%s", msg);
+}
+
+Test(registry, refuses_hooks_without_their_size)
+{
+	char *msg = refusal(test_plugin("broken_hooks_size"));
+	cr_assert(strstr(msg, "set .size = sizeof(struct pb_workload_hooks)"),
+		  "%s", msg);
+}
+
+Test(registry, refuses_a_missing_parameter_table)
+{
+	char *msg = refusal(test_plugin("broken_null_params"));
+	cr_assert(strstr(msg, "2 parameters but no table"), "%s", msg);
+}
+
+Test(registry, refuses_a_missing_metric_table)
+{
+	char *msg = refusal(test_plugin("broken_null_metrics"));
+	cr_assert(strstr(msg, "3 metrics but no table"), "%s", msg);
+}
+
+Test(registry, refuses_a_metric_name_that_would_split_the_csv)
+{
+	char *msg = refusal(test_plugin("broken_metric_name"));
+	cr_assert(strstr(msg, "metric 1 has the name 'a,b\\nc'"), "%s", msg);
+}
+
+Test(registry, refuses_reserved_members_that_are_not_zero)
+{
+	char *msg = refusal(test_plugin("broken_reserved"));
+	cr_assert(strstr(msg, "reserved members"), "%s", msg);
+}
+
+Test(registry, refuses_the_version_1_way_of_saying_unbounded)
+{
+	char *msg = refusal(test_plugin("broken_range"));
+	cr_assert(strstr(msg, "PB_NO_MIN, PB_NO_MAX"), "%s", msg);
 }
 
 Test(registry, refuses_missing_symbol)

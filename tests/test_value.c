@@ -291,7 +291,10 @@ Test(value, type_names)
 
 static const struct pb_param p_tasks = {"tasks", PB_INT, "64",	 1,
 					1e9,	 NULL,	 "tasks"};
-static const struct pb_param p_any = {"any", PB_INT, "0", 0, 0, NULL, "any"};
+static const struct pb_param p_any = {"any",	 PB_INT, "0",  PB_NO_MIN,
+				      PB_NO_MAX, NULL,	 "any"};
+static const struct pb_param p_floor = {"floor",   PB_INT, "0",		5,
+					PB_NO_MAX, NULL,   "at least 5"};
 static const struct pb_param p_ratio = {"ratio", PB_FLOAT, "0.5",  0,
 					1,	 NULL,	   "ratio"};
 static const struct pb_param p_block = {"block", PB_SIZE, "4k",	  1,
@@ -348,12 +351,24 @@ Test(value, ranges_are_inclusive)
 	pb_arena_free(&a);
 }
 
-Test(value, min_max_zero_means_unbounded)
+Test(value, no_min_and_no_max_mean_unbounded)
 {
 	struct pb_arena a = {0};
 	cr_assert_eq(parse_ok(&p_any, "-9e18", &a).u.i, -9000000000000000000LL);
 	cr_assert_eq(parse_ok(&p_any, "9e18", &a).u.i, 9000000000000000000LL);
+	cr_assert_eq(parse_ok(&p_floor, "9e18", &a).u.i, 9000000000000000000LL);
+	parse_bad(&p_floor, "4", "expected at least 5");
 	pb_arena_free(&a);
+}
+
+Test(value, range_text_says_which_bounds_there_are)
+{
+	char buf[96];
+	cr_assert_str_eq(pb_range_text(&p_any, buf, sizeof(buf)), "");
+	cr_assert_str_eq(pb_range_text(&p_floor, buf, sizeof(buf)),
+			 "at least 5");
+	cr_assert_str_eq(pb_range_text(&p_ratio, buf, sizeof(buf)), "0 to 1");
+	cr_assert_str_eq(pb_range_text(&p_flag, buf, sizeof(buf)), "");
 }
 
 Test(value, types_of_parsed_values)
@@ -478,20 +493,23 @@ Test(value, format)
 	const char *nums[] = {"1", "-2", "3e3"};
 	const char *words[] = {"a", "b"};
 
-	cr_assert_str_eq(fmt(&(struct pb_value){PB_INT, {.i = -42}}), "-42");
-	cr_assert_str_eq(fmt(&(struct pb_value){PB_SIZE, {.i = 1 << 30}}),
+	cr_assert_str_eq(fmt(&(struct pb_value){PB_INT, 0, {.i = -42}}), "-42");
+	cr_assert_str_eq(fmt(&(struct pb_value){PB_SIZE, 0, {.i = 1 << 30}}),
 			 "1073741824");
-	cr_assert_str_eq(fmt(&(struct pb_value){PB_FLOAT, {.f = 0.1}}), "0.1");
-	cr_assert_str_eq(fmt(&(struct pb_value){PB_DURATION, {.f = 120}}),
+	cr_assert_str_eq(fmt(&(struct pb_value){PB_FLOAT, 0, {.f = 0.1}}),
+			 "0.1");
+	cr_assert_str_eq(fmt(&(struct pb_value){PB_DURATION, 0, {.f = 120}}),
 			 "120");
-	cr_assert_str_eq(fmt(&(struct pb_value){PB_BOOL, {.b = true}}), "true");
-	cr_assert_str_eq(fmt(&(struct pb_value){PB_BOOL, {.b = false}}),
+	cr_assert_str_eq(fmt(&(struct pb_value){PB_BOOL, 0, {.b = true}}),
+			 "true");
+	cr_assert_str_eq(fmt(&(struct pb_value){PB_BOOL, 0, {.b = false}}),
 			 "false");
-	cr_assert_str_eq(fmt(&(struct pb_value){PB_ENUM, {.s = "static"}}),
+	cr_assert_str_eq(fmt(&(struct pb_value){PB_ENUM, 0, {.s = "static"}}),
 			 "static");
-	pb_value_from_items(
-	    &(struct pb_param){"n", PB_INT_LIST, NULL, 0, 0, NULL, NULL}, nums,
-	    3, &a, &v, &why);
+	pb_value_from_items(&(struct pb_param){"n", PB_INT_LIST, NULL,
+					       PB_NO_MIN, PB_NO_MAX, NULL,
+					       NULL},
+			    nums, 3, &a, &v, &why);
 	cr_assert_str_eq(fmt(&v), "1;-2;3000");
 	pb_value_from_items(&p_words, words, 2, &a, &v, &why);
 	cr_assert_str_eq(fmt(&v), "a;b");
@@ -502,7 +520,7 @@ Test(value, format)
 
 Test(value, format_reports_the_length_it_needed)
 {
-	struct pb_value v = {PB_INT, {.i = 123456789}};
+	struct pb_value v = {PB_INT, 0, {.i = 123456789}};
 	char small[4];
 
 	cr_assert_eq(pb_value_format(&v, small, sizeof(small)), 9);
@@ -515,7 +533,7 @@ Test(value, float_format_round_trips)
 	double xs[] = {0.1, 1.0 / 3, 1e-300, 123456.789, 2.5e15};
 	char buf[64];
 	for (size_t k = 0; k < PB_COUNT(xs); k++) {
-		struct pb_value v = {PB_FLOAT, {.f = xs[k]}};
+		struct pb_value v = {PB_FLOAT, 0, {.f = xs[k]}};
 		double back;
 		pb_value_format(&v, buf, sizeof(buf));
 		cr_assert_eq(pb_parse_float(buf, &back, &why), PB_OK);

@@ -15,10 +15,12 @@ static const char list_usage[] =
 
 static void print_range(const struct pb_param *q)
 {
+	char range[96];
+
 	if (q->type == PB_ENUM)
 		printf(" one of %s;", q->choices);
-	else if (!(q->min == 0 && q->max == 0))
-		printf(" %.15g..%.15g;", q->min, q->max);
+	else if (*pb_range_text(q, range, sizeof(range)))
+		printf(" %s;", range);
 }
 
 static void print_param(const struct pb_param *q)

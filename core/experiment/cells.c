@@ -98,8 +98,7 @@ static int expand_strategy(struct expansion *x, const struct pb_strategy_use *u)
 			c->spec.workload = x->exp->workload;
 			c->spec.wargs = x->wargs;
 			c->spec.strategy = s;
-			c->spec.sargs =
-			    (struct pb_args){s->nparams, s->params, sv};
+			c->spec.sargs = pb_args_of(s, sv);
 			c->spec.workers = x->exp->workers[w];
 		}
 	}
@@ -111,7 +110,7 @@ static int expand_experiment(struct pb_cells *out,
 {
 	const struct pb_plugin *w = e->workload;
 	size_t n = combinations(e->wparams, w->nparams);
-	struct expansion x = {out, e, {w->nparams, w->params, NULL}};
+	struct expansion x = {out, e, pb_args_of(w, NULL)};
 
 	for (size_t i = 0; i < n; i++) {
 		x.wargs.values =

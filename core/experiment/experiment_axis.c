@@ -6,6 +6,7 @@
  * lists for list-typed parameters), its default, and single settings
  * such as repetitions.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "experiment_int.h"
@@ -27,15 +28,16 @@ static const char *describe(const struct pb_param *p, char *buf, size_t len)
 	    [PB_INT_LIST] = "a list of integers such as [1e6, 2e6]",
 	    [PB_STRING_LIST] = "a list of texts such as [a, b]",
 	};
+	char range[96];
 	const char *w = (unsigned)p->type < PB_COUNT(what) && what[p->type]
 			    ? what[p->type]
 			    : "a value";
 
 	if (p->type == PB_ENUM)
 		snprintf(buf, len, "one of %s", p->choices ? p->choices : "");
-	else if (!(p->min == 0 && p->max == 0) && p->type != PB_STRING_LIST)
-		snprintf(buf, len, "%s, from %.15g to %.15g", w, p->min,
-			 p->max);
+	else if (*pb_range_text(p, range, sizeof(range)))
+		snprintf(buf, len, "%s, %s%s", w,
+			 isinf(p->min) || isinf(p->max) ? "" : "from ", range);
 	else
 		snprintf(buf, len, "%s", w);
 	return buf;

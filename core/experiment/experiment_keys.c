@@ -36,8 +36,8 @@ static const struct pb_param p_warmup = {
     .name = "warmup", .type = PB_INT, .min = 0, .max = 1000};
 static const struct pb_param p_workers = {
     .name = "workers", .type = PB_INT, .min = 1, .max = PB_MAX_WORKERS};
-static const struct pb_param p_timeout = {.name = "timeout",
-					  .type = PB_DURATION};
+static const struct pb_param p_timeout = {
+    .name = "timeout", .type = PB_DURATION, .min = 0, .max = PB_NO_MAX};
 static const struct pb_param p_seed = {
     .name = "seed", .type = PB_INT, .min = 0, .max = 9223372036854775807.0};
 static const struct pb_param p_fit = {.name = "fit_oversubscribed",

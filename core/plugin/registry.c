@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -48,32 +49,142 @@ static bool valid_name(const char *name)
 	return true;
 }
 
+/*
+ * A name as a message shows it: at most 64 characters, with control
+ * characters and backslashes escaped (\n, \x01), so that a hostile name
+ * cannot break the line it is printed on.
+ */
+static const char *shown(const char *name, char *buf, size_t len)
+{
+	const unsigned char *start = (const unsigned char *)(name ? name : "");
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (const unsigned char *p = start;
+	     *p && used + 5 < len && p - start < 64; p++) {
+		if (*p == '\n')
+			used += (size_t)snprintf(buf + used, len - used, "\\n");
+		else if (*p == '\\')
+			used +=
+			    (size_t)snprintf(buf + used, len - used, "\\\\");
+		else if (*p < 0x20 || *p == 0x7f)
+			used += (size_t)snprintf(buf + used, len - used,
+						 "\\x%02x", *p);
+		else
+			buf[used++] = (char)*p, buf[used] = '\0';
+	}
+	return buf;
+}
+
+/* Bounds of a number parameter: ordered, not NaN, and said explicitly. */
+static int check_range(const char *path, const struct pb_plugin *p,
+		       const struct pb_param *q, struct pb_err *err)
+{
+	bool number = q->type == PB_INT || q->type == PB_FLOAT ||
+		      q->type == PB_SIZE || q->type == PB_DURATION ||
+		      q->type == PB_INT_LIST;
+
+	if (!number)
+		return PB_OK;
+	if (isnan(q->min) || isnan(q->max) || q->min > q->max)
+		return pb_fail(err,
+			       "%s: plugin '%s': parameter '%s' has the range "
+			       "%g to %g; expected min <= max",
+			       path, p->name, q->name, q->min, q->max);
+	if (q->min == 0 && q->max == 0)
+		return pb_fail(err,
+			       "%s: plugin '%s': parameter '%s' has the range "
+			       "0 to 0; write PB_NO_MIN, PB_NO_MAX for an "
+			       "unbounded one (ABI version 2)",
+			       path, p->name, q->name);
+	return PB_OK;
+}
+
+static int check_param(const char *path, const struct pb_plugin *p, size_t k,
+		       struct pb_arena *arena, struct pb_err *err)
+{
+	const struct pb_param *q = &p->params[k];
+	struct pb_value v;
+	struct pb_err why;
+	char buf[320];
+
+	if (!valid_name(q->name))
+		return pb_fail(err,
+			       "%s: plugin '%s': parameter %zu has the name "
+			       "'%s'; expected a-z, 0-9 and _",
+			       path, p->name, k,
+			       shown(q->name, buf, sizeof(buf)));
+	for (size_t j = 0; j < k; j++)
+		if (strcmp(p->params[j].name, q->name) == 0)
+			return pb_fail(err,
+				       "%s: plugin '%s': two parameters are "
+				       "called '%s'",
+				       path, p->name, q->name);
+	if (q->type > PB_STRING_LIST)
+		return pb_fail(err,
+			       "%s: plugin '%s': parameter '%s' has the "
+			       "unknown type %u",
+			       path, p->name, q->name, q->type);
+	if (q->type == PB_ENUM && !q->choices)
+		return pb_fail(err,
+			       "%s: plugin '%s': enum parameter '%s' has no "
+			       "choices",
+			       path, p->name, q->name);
+	if (check_range(path, p, q, err))
+		return PB_ERROR;
+	if (q->default_value && pb_value_default(q, arena, &v, &why))
+		return pb_fail(err, "%s: default of parameter '%s': %s", path,
+			       q->name, why.msg);
+	return PB_OK;
+}
+
 /* Every default must parse: a broken table is found at load, not mid-run. */
 static int check_params(const char *path, const struct pb_plugin *p,
 			struct pb_err *err)
 {
 	struct pb_arena arena = {0};
-	struct pb_err why;
 	int rc = PB_OK;
 
-	for (size_t k = 0; k < p->nparams && rc == PB_OK; k++) {
-		const struct pb_param *q = &p->params[k];
-		struct pb_value v;
-		if (!valid_name(q->name))
-			rc = pb_fail(err, "%s: parameter %zu has a bad name",
-				     path, k);
-		else if (q->type == PB_ENUM && !q->choices)
-			rc = pb_fail(err,
-				     "%s: enum parameter '%s' has no "
-				     "choices",
-				     path, q->name);
-		else if (q->default_value &&
-			 pb_value_default(q, &arena, &v, &why))
-			rc = pb_fail(err, "%s: default of parameter '%s': %s",
-				     path, q->name, why.msg);
-	}
+	for (size_t k = 0; k < p->nparams && rc == PB_OK; k++)
+		rc = check_param(path, p, k, &arena, err);
 	pb_arena_free(&arena);
 	return rc;
+}
+
+/* Metric names become CSV columns: the rules of plugin names, unique. */
+static int check_metrics(const char *path, const struct pb_plugin *p,
+			 struct pb_err *err)
+{
+	for (size_t k = 0; k < p->nmetrics; k++) {
+		const struct pb_metric *m = &p->metrics[k];
+		char buf[320];
+		if (!valid_name(m->name))
+			return pb_fail(err,
+				       "%s: plugin '%s': metric %zu has the "
+				       "name '%s'; expected a-z, 0-9 and _",
+				       path, p->name, k,
+				       shown(m->name, buf, sizeof(buf)));
+		for (size_t j = 0; j < k; j++)
+			if (strcmp(p->metrics[j].name, m->name) == 0)
+				return pb_fail(err,
+					       "%s: plugin '%s': two metrics "
+					       "are called '%s'",
+					       path, p->name, m->name);
+		if (m->flags & ~(uint32_t)PB_METRIC_KNOWN_FLAGS)
+			return pb_fail(err,
+				       "%s: plugin '%s': metric '%s' has "
+				       "flags 0x%x; this parabench (ABI "
+				       "version %u) knows 0x%x",
+				       path, p->name, m->name, m->flags,
+				       PB_ABI_VERSION, PB_METRIC_KNOWN_FLAGS);
+		if ((m->flags & PB_METRIC_PER_SECOND) &&
+		    (m->flags & PB_METRIC_SECONDS_EACH))
+			return pb_fail(err,
+				       "%s: plugin '%s': metric '%s' is "
+				       "both PER_SECOND and SECONDS_EACH",
+				       path, p->name, m->name);
+	}
+	return PB_OK;
 }
 
 static int check_hooks(const char *path, const struct pb_plugin *p,
@@ -99,7 +210,7 @@ static int check_hooks(const char *path, const struct pb_plugin *p,
 				       "metrics; at most %d",
 				       path, p->name, p->nmetrics,
 				       PB_MAX_METRICS);
-		return PB_OK;
+		return check_metrics(path, p, err);
 	}
 	if (p->kind == PB_KIND_STRATEGY) {
 		if (!p->strategy || !p->strategy->execute)
@@ -113,51 +224,32 @@ static int check_hooks(const char *path, const struct pb_plugin *p,
 				       "metrics; at most %d",
 				       path, p->name, p->nmetrics,
 				       PB_MAX_METRICS);
-		return PB_OK;
+		return check_metrics(path, p, err);
 	}
 	return pb_fail(err,
-		       "%s: unknown plugin kind %d (expected workload "
+		       "%s: unknown plugin kind %u (expected workload "
 		       "or strategy)",
-		       path, (int)p->kind);
+		       path, p->kind);
 }
 
-/* Checks the descriptor; the order makes the first failing test the one
- * that explains a stale or foreign file best. */
+/* Checks the descriptor as abi.c read it into the host's layout. */
 static int check_descriptor(const char *path, const struct pb_plugin *p,
 			    struct pb_err *err)
 {
-	if (p->magic != PB_MAGIC)
-		return pb_fail(err,
-			       "%s: '%s' is not a parabench descriptor "
-			       "(bad magic 0x%016llx); rebuild the plugin "
-			       "against include/parabench/plugin.h",
-			       path, PB_PLUGIN_SYMBOL_NAME,
-			       (unsigned long long)p->magic);
-	if (p->abi_version != PB_ABI_VERSION)
-		return pb_fail(err,
-			       "%s: plugin ABI version %u, this "
-			       "parabench wants version %u; rebuild the "
-			       "plugin",
-			       path, p->abi_version, PB_ABI_VERSION);
-	if (p->struct_size != sizeof(struct pb_plugin))
-		return pb_fail(err,
-			       "%s: descriptor is %u bytes, this "
-			       "parabench wants %zu (ABI version %u); rebuild "
-			       "the plugin",
-			       path, p->struct_size, sizeof(struct pb_plugin),
-			       PB_ABI_VERSION);
+	char buf[320];
+
 	if (!valid_name(p->name))
 		return pb_fail(err,
 			       "%s: plugin name '%s' is not made of "
 			       "a-z, 0-9 and _",
-			       path, p->name ? p->name : "");
+			       path, shown(p->name, buf, sizeof(buf)));
 	if (check_hooks(path, p, err))
 		return PB_ERROR;
 	return check_params(path, p, err);
 }
 
-static int push(struct pb_registry *reg, const struct pb_plugin *p,
-		void *handle, const char *path, struct pb_err *err)
+static int push(struct pb_registry *reg, struct pb_abi_plugin *p, void *handle,
+		const char *path, struct pb_err *err)
 {
 	if (reg->n == reg->cap) {
 		size_t cap = reg->cap ? 2 * reg->cap : 16;
@@ -171,7 +263,7 @@ static int push(struct pb_registry *reg, const struct pb_plugin *p,
 	char *copy = strdup(path);
 	if (!copy)
 		return pb_fail(err, "out of memory loading %s", path);
-	reg->items[reg->n++] = (struct pb_loaded){p, handle, copy};
+	reg->items[reg->n++] = (struct pb_loaded){&p->desc, handle, copy, p};
 	return PB_OK;
 }
 
@@ -187,28 +279,31 @@ int pb_registry_load_file(struct pb_registry *reg, const char *path,
 	if (!handle)
 		return pb_fail(err, "%s: cannot load plugin: %s", path,
 			       dlerror());
-	const struct pb_plugin *p = dlsym(handle, PB_PLUGIN_SYMBOL_NAME);
-	if (!p) {
+	const void *sym = dlsym(handle, PB_PLUGIN_SYMBOL_NAME);
+	struct pb_abi_plugin *abi = NULL;
+	if (!sym) {
 		pb_fail(err,
 			"%s: not a parabench plugin: no symbol '%s' "
 			"(declare it with PB_EXPORT)",
 			path, PB_PLUGIN_SYMBOL_NAME);
 		goto fail;
 	}
-	if (check_descriptor(path, p, err))
+	if (pb_abi_read(path, sym, &abi, err) ||
+	    check_descriptor(path, &abi->desc, err))
 		goto fail;
 	for (size_t k = 0; k < reg->n; k++)
-		if (strcmp(reg->items[k].plugin->name, p->name) == 0) {
+		if (strcmp(reg->items[k].plugin->name, abi->desc.name) == 0) {
 			pb_fail(err,
 				"two plugins are called '%s': %s and %s; "
 				"remove or rename one",
-				p->name, reg->items[k].path, path);
+				abi->desc.name, reg->items[k].path, path);
 			goto fail;
 		}
-	if (push(reg, p, handle, path, err))
+	if (push(reg, abi, handle, path, err))
 		goto fail;
 	return PB_OK;
 fail:
+	pb_abi_free(abi);
 	close_plugin(path, handle);
 	return PB_ERROR;
 }
@@ -378,6 +473,7 @@ void pb_registry_names(const struct pb_registry *reg, enum pb_kind kind,
 void pb_registry_free(struct pb_registry *reg)
 {
 	for (size_t k = 0; k < reg->n; k++) {
+		pb_abi_free(reg->items[k].abi);
 		close_plugin(reg->items[k].path, reg->items[k].handle);
 		free(reg->items[k].path);
 	}

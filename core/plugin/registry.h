@@ -4,20 +4,24 @@
  * Plugins are shared objects opened with dlopen(RTLD_NOW | RTLD_LOCAL) by a
  * path that contains a slash, so the dynamic loader's search path (and the
  * current directory) never supplies one by accident. Each must export
- * PB_PLUGIN_SYMBOL with our magic, ABI version and descriptor size.
+ * PB_PLUGIN_SYMBOL with our magic; abi.c reads it into the host's layout
+ * (older and larger layouts included) and this file checks its content.
  */
 #ifndef PB_REGISTRY_H
 #define PB_REGISTRY_H
 
 #include <parabench/plugin.h>
 
+#include "abi.h"
+
 /* A plugin (workload or strategy) may declare at most this many metrics. */
 #define PB_MAX_METRICS 32
 
 struct pb_loaded {
-	const struct pb_plugin *plugin;
+	const struct pb_plugin *plugin; /* &abi->desc: the host's layout */
 	void *handle;
 	char *path;
+	struct pb_abi_plugin *abi; /* owned */
 };
 
 struct pb_registry {
@@ -27,9 +31,10 @@ struct pb_registry {
 
 /*
  * Loads one plugin file. Fails, naming the file, when it is not a shared
- * object, lacks the symbol, has another magic, ABI version or descriptor
- * size, an inconsistent descriptor, or the name of a plugin already loaded
- * (naming both files).
+ * object, lacks the symbol, is refused by pb_abi_read, has an inconsistent
+ * descriptor (bad names, missing hooks, bad ranges or defaults, metric
+ * names that are not a-z0-9_ or repeat), or the name of a plugin already
+ * loaded (naming both files).
  */
 int pb_registry_load_file(struct pb_registry *reg, const char *path,
 			  struct pb_err *err);

@@ -248,31 +248,54 @@ const char *pb_type_name(enum pb_type type)
 	return "?";
 }
 
-/* True when word is one of the '|'-separated choices. */
-static bool is_choice(const char *choices, const char *word)
+const char *pb_range_text(const struct pb_param *p, char *buf, size_t len)
+{
+	bool number = p->type == PB_INT || p->type == PB_FLOAT ||
+		      p->type == PB_SIZE || p->type == PB_DURATION ||
+		      p->type == PB_INT_LIST;
+	bool lo = !isinf(p->min), hi = !isinf(p->max);
+
+	if (!number || (!lo && !hi))
+		snprintf(buf, len, "%s", "");
+	else if (lo && hi)
+		snprintf(buf, len, "%.15g to %.15g", p->min, p->max);
+	else if (lo)
+		snprintf(buf, len, "at least %.15g", p->min);
+	else
+		snprintf(buf, len, "at most %.15g", p->max);
+	return buf;
+}
+
+/* The position of word among the '|'-separated choices, or -1. */
+static long choice_index(const char *choices, const char *word)
 {
 	size_t n = strlen(word);
+	long index = 0;
 
-	for (const char *p = choices; p && *p;) {
+	for (const char *p = choices; p && *p; index++) {
 		const char *bar = strchr(p, '|');
 		size_t len = bar ? (size_t)(bar - p) : strlen(p);
 		if (len == n && strncmp(p, word, n) == 0)
-			return true;
+			return index;
 		p = bar ? bar + 1 : NULL;
 	}
-	return false;
+	return -1;
 }
 
-static bool has_range(const struct pb_param *p)
-{
-	return !(p->min == 0 && p->max == 0);
-}
-
+/* Bounds are explicit: PB_NO_MIN and PB_NO_MAX (infinities) for none. */
 static int check_range(const struct pb_param *p, double v, const char *text,
 		       struct pb_err *why)
 {
-	if (!has_range(p) || (v >= p->min && v <= p->max))
+	if (v >= p->min && v <= p->max)
 		return PB_OK;
+	if (isinf(p->max))
+		return pb_fail(why,
+			       "%s is out of range: expected at least %.15g",
+			       text, p->min);
+	if (isinf(p->min))
+		return pb_fail(why,
+			       "%s is out of range: expected at most %.15g",
+			       text, p->max);
 	return pb_fail(why, "%s is out of range: expected %.15g to %.15g", text,
 		       p->min, p->max);
 }
@@ -288,6 +311,7 @@ int pb_value_parse(const struct pb_param *p, const char *text,
 		   struct pb_err *why)
 {
 	out->type = element_type(p->type);
+	out->index = 0;
 	switch (out->type) {
 	case PB_INT:
 	case PB_SIZE:
@@ -304,10 +328,13 @@ int pb_value_parse(const struct pb_param *p, const char *text,
 		return check_range(p, out->u.f, text, why);
 	case PB_BOOL:
 		return pb_parse_bool(text, &out->u.b, why);
-	case PB_ENUM:
-		if (!is_choice(p->choices, text))
+	case PB_ENUM: {
+		long index = choice_index(p->choices, text);
+		if (index < 0)
 			return pb_fail(why, "expected one of %s, got '%s'",
 				       p->choices, text);
+		out->index = (uint32_t)index;
+	}
 		/* fall through */
 	case PB_STRING:
 		out->u.s = pb_arena_strdup(arena, text);
@@ -336,6 +363,7 @@ int pb_value_from_items(const struct pb_param *p, const char *const *items,
 			strs[k] = e.u.s;
 	}
 	out->type = p->type;
+	out->index = 0;
 	if (p->type == PB_INT_LIST) {
 		out->u.ints.n = n;
 		out->u.ints.v = ints;

@@ -27,6 +27,13 @@ int pb_parse_duration(const char *text, double *out, struct pb_err *why);
 /* true/false, yes/no, on/off (any case). */
 int pb_parse_bool(const char *text, bool *out, struct pb_err *why);
 
+/*
+ * Writes the range of a number parameter to buf, as "1 to 1e+09", "at
+ * least 1" or "at most 5"; "" when it has none (unbounded, or not a
+ * number). Returns buf.
+ */
+const char *pb_range_text(const struct pb_param *p, char *buf, size_t len);
+
 /* The word a user writes for a type in an error or in `parabench list`. */
 const char *pb_type_name(enum pb_type type);
 

@@ -8,6 +8,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "plugin/abi.h"
+
 struct snapshot {
 	struct timespec wall;
 	struct rusage self, children;
@@ -53,6 +55,43 @@ static void record(struct pb_measure *m, enum pb_status status,
 		 err->msg[0] ? err->msg : "failed without a message");
 }
 
+/*
+ * A strategy that fails must say FAILED or CRASHED; anything else (42, or
+ * OK with an error) is recorded as failed, naming the strategy.
+ */
+static int32_t strategy_status(const struct pb_plugin *s, int32_t status,
+			       struct pb_err *err)
+{
+	char msg[PB_ERR_MAX];
+
+	if (status == PB_STATUS_FAILED || status == PB_STATUS_CRASHED)
+		return status;
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	pb_fail(err,
+		"strategy '%s' failed with status %d, which is neither "
+		"PB_STATUS_FAILED nor PB_STATUS_CRASHED: %s",
+		s->name, (int)status, msg[0] ? msg : "(no message)");
+	return PB_STATUS_FAILED;
+}
+
+/*
+ * Metrics declared per timed second (or seconds each) become rates over
+ * the measured wall span; text metrics and NaN stay as they are.
+ */
+static void per_second(const struct pb_plugin *p,
+		       struct pb_metric_value *values, double wall_s)
+{
+	for (size_t k = 0; k < p->nmetrics; k++) {
+		struct pb_metric_value *v = &values[k];
+		if (v->text[0] || isnan(v->value))
+			continue;
+		if (p->metrics[k].flags & PB_METRIC_PER_SECOND)
+			v->value = wall_s > 0 ? v->value / wall_s : NAN;
+		else if (p->metrics[k].flags & PB_METRIC_SECONDS_EACH)
+			v->value = v->value != 0 ? wall_s / v->value : NAN;
+	}
+}
+
 /* The timed part: execute every task, then reduce. */
 static void measure(const struct pb_cell_spec *spec, struct pb_host *host,
 		    void *state, size_t ntasks, void *results,
@@ -60,40 +99,46 @@ static void measure(const struct pb_cell_spec *spec, struct pb_host *host,
 {
 	const struct pb_plugin *w = spec->workload;
 	struct pb_job job = {
+	    .size = sizeof(struct pb_job),
+	    .workers = spec->workers,
 	    .hooks = w->workload,
 	    .state = state,
 	    .ntasks = ntasks,
 	    .result_size = w->result_size,
 	    .results = results,
-	    .workers = spec->workers,
 	    .args = &spec->sargs,
 	    .workload = w,
 	    .workload_args = &spec->wargs,
 	    .host = host,
 	    .metrics =
 		spec->strategy->nmetrics ? m->metrics + w->nmetrics : NULL,
+	    .workload_path = pb_plugin_path(w),
 	};
 	struct pb_err err = {{0}};
-	enum pb_status status = PB_STATUS_FAILED;
+	int32_t status = PB_STATUS_FAILED;
 	struct snapshot a, b;
 
 	take(&a);
 	const char *stage = spec->strategy->name;
-	int rc = spec->strategy->strategy->execute(&job, &status, &err);
+	int rc = pb_strategy_execute(spec->strategy, &job, &status, &err);
 	if (rc == PB_OK) {
 		stage = "reduce";
 		status = PB_STATUS_FAILED;
 		rc = w->workload->reduce(state, results, ntasks, m->metrics,
 					 &err);
+	} else {
+		status = strategy_status(spec->strategy, status, &err);
 	}
 	take(&b);
 	fill_times(&a, &b, m);
 	if (rc != PB_OK)
-		record(m, status, stage, &err);
+		record(m, (enum pb_status)status, stage, &err);
 	else if (w->workload->verify &&
 		 w->workload->verify(state, results, ntasks, m->metrics,
 				     &err) != PB_OK)
 		record(m, PB_STATUS_WRONG, "verify", &err);
+	per_second(w, m->metrics, m->wall_s);
+	per_second(spec->strategy, m->metrics + w->nmetrics, m->wall_s);
 }
 
 void pb_repetition_run(const struct pb_cell_spec *spec, struct pb_host *host,

@@ -70,6 +70,7 @@ static struct pb_host make_host(const struct pb_cell *cell,
 {
 	return (struct pb_host){
 	    .size = sizeof(struct pb_host),
+	    .abi_version = PB_ABI_VERSION,
 	    .opaque = opaque,
 	    .own_path = own_path,
 	    .seed = cell->exp->seed,

@@ -591,7 +591,7 @@ static void restore_sigpipe(struct pool *p)
 	pthread_sigmask(SIG_SETMASK, &p->old_mask, NULL);
 }
 
-static int fork_execute(const struct pb_job *job, enum pb_status *status,
+static int fork_execute(const struct pb_job *job, int32_t *status,
 			struct pb_err *err)
 {
 	struct pool p = {
@@ -633,7 +633,8 @@ out:
 	return p.o.failed ? PB_ERROR : PB_OK;
 }
 
-static const struct pb_strategy_hooks hooks = {.execute = fork_execute};
+static const struct pb_strategy_hooks hooks = {
+    .size = sizeof(struct pb_strategy_hooks), .execute = fork_execute};
 
 PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
     PB_PLUGIN_HEADER(PB_KIND_STRATEGY, "fork",

@@ -100,7 +100,7 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-static int pthreads_execute(const struct pb_job *job, enum pb_status *status,
+static int pthreads_execute(const struct pb_job *job, int32_t *status,
 			    struct pb_err *err)
 {
 	struct shared sh = {
@@ -144,7 +144,8 @@ static int pthreads_execute(const struct pb_job *job, enum pb_status *status,
 	return PB_OK;
 }
 
-static const struct pb_strategy_hooks hooks = {.execute = pthreads_execute};
+static const struct pb_strategy_hooks hooks = {
+    .size = sizeof(struct pb_strategy_hooks), .execute = pthreads_execute};
 
 PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
     PB_PLUGIN_HEADER(PB_KIND_STRATEGY, "pthreads",

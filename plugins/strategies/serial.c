@@ -5,7 +5,7 @@
  */
 #include <parabench/plugin.h>
 
-static int serial_execute(const struct pb_job *job, enum pb_status *status,
+static int serial_execute(const struct pb_job *job, int32_t *status,
 			  struct pb_err *err)
 {
 	void *ws;
@@ -21,7 +21,8 @@ static int serial_execute(const struct pb_job *job, enum pb_status *status,
 	return rc;
 }
 
-static const struct pb_strategy_hooks hooks = {.execute = serial_execute};
+static const struct pb_strategy_hooks hooks = {
+    .size = sizeof(struct pb_strategy_hooks), .execute = serial_execute};
 
 PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
     PB_PLUGIN_HEADER(PB_KIND_STRATEGY, "serial",

@@ -309,7 +309,7 @@ static void gather(struct team *t)
 	memcpy(job->results, t->r.results, job->ntasks * job->result_size);
 }
 
-static int shm_execute(const struct pb_job *job, enum pb_status *status,
+static int shm_execute(const struct pb_job *job, int32_t *status,
 		       struct pb_err *err)
 {
 	struct team t = {.job = job, .o = {.status = PB_STATUS_FAILED}};
@@ -340,7 +340,8 @@ static int shm_execute(const struct pb_job *job, enum pb_status *status,
 	return t.o.failed ? PB_ERROR : PB_OK;
 }
 
-static const struct pb_strategy_hooks hooks = {.execute = shm_execute};
+static const struct pb_strategy_hooks hooks = {
+    .size = sizeof(struct pb_strategy_hooks), .execute = shm_execute};
 
 PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
     PB_PLUGIN_HEADER(PB_KIND_STRATEGY, "shm",

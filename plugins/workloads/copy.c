@@ -48,14 +48,14 @@ static const struct pb_param params[] = {
     [P_FILES] = {"files", PB_INT, "2", 1, 1e5, NULL,
 		 "number of source files (each copied to its own "
 		 "destination)"},
-    [P_SIZE] = {"size", PB_SIZE, "250M", 1, 1e18, NULL, "bytes per file"},
+    [P_SIZE] = {"size", PB_SIZE, "250M", 1, PB_NO_MAX, NULL, "bytes per file"},
     [P_DIR] = {"dir", PB_STRING, "", 0, 0, NULL,
 	       "folder in which a private temporary folder is made; empty: "
 	       "$TMPDIR or /tmp"},
     [P_SPLIT] = {"split", PB_ENUM, "files", 0, 0, "files|blocks",
 		 "files: one task per file; blocks: one task per block of a "
 		 "file"},
-    [P_BLOCK] = {"block", PB_SIZE, "16M", 1, 1e18, NULL,
+    [P_BLOCK] = {"block", PB_SIZE, "16M", 1, PB_NO_MAX, NULL,
 		 "bytes per task with split: blocks"},
     [P_METHOD] = {"method", PB_ENUM, "readwrite", 0, 0,
 		  "readwrite|copy_file_range|sendfile|mmap",
@@ -777,6 +777,7 @@ out:
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = copy_setup,
     .worker_init = copy_worker_init,
     .run_task = copy_run_task,

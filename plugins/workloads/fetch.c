@@ -56,7 +56,7 @@ static const struct pb_param params[] = {
 		 "the embedded server's wait before answering (latency)"},
     [P_TIMEOUT] = {"timeout", PB_DURATION, "10s", 0.001, 86400, NULL,
 		   "limit on each whole request"},
-    [P_MAX_BYTES] = {"max_bytes", PB_SIZE, "64M", 1, 1e15, NULL,
+    [P_MAX_BYTES] = {"max_bytes", PB_SIZE, "64M", 1, PB_NO_MAX, NULL,
 		     "largest body accepted; a larger one fails the task"},
 };
 
@@ -634,6 +634,7 @@ static int fetch_verify(void *state, const void *results, size_t ntasks,
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = fetch_setup,
     .worker_init = fetch_worker_init,
     .run_task = fetch_run_task,

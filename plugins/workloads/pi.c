@@ -48,7 +48,7 @@
 enum { P_SAMPLES, P_TASKS, P_SEED, P_KERNEL };
 
 static const struct pb_param params[] = {
-    [P_SAMPLES] = {"samples", PB_INT, "1e7", 1, 1e15, NULL,
+    [P_SAMPLES] = {"samples", PB_INT, "1e7", 1, PB_NO_MAX, NULL,
 		   "total number of random points"},
     [P_TASKS] = {"tasks", PB_INT, "64", 1, 1e9, NULL,
 		 "number of tasks the samples are split into"},
@@ -486,6 +486,7 @@ static void pi_teardown(void *state)
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = pi_setup,
     .run_task = pi_run_task,
     .reduce = pi_reduce,

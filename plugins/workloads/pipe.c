@@ -752,6 +752,7 @@ static void pipe_teardown(void *state)
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = pipe_setup,
     .run_task = pipe_run_task,
     .reduce = pipe_reduce,

@@ -606,6 +606,7 @@ static int primes_verify(void *state, const void *results, size_t ntasks,
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = primes_setup,
     .run_task = primes_run_task,
     .reduce = primes_reduce,

@@ -313,6 +313,7 @@ static void spin_teardown(void *state)
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = spin_setup,
     .run_task = spin_run_task,
     .reduce = spin_reduce,

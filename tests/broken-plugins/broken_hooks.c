@@ -24,7 +24,10 @@ static void teardown(void *s)
 }
 
 static const struct pb_workload_hooks hooks = {
-    .setup = setup, .reduce = reduce, .teardown = teardown};
+    .size = sizeof(struct pb_workload_hooks),
+    .setup = setup,
+    .reduce = reduce,
+    .teardown = teardown};
 
 PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
     PB_PLUGIN_HEADER(PB_KIND_WORKLOAD, "broken_hooks", "test", "1"),

@@ -1,4 +1,5 @@
-/* Test-only: a descriptor whose size disagrees with ours (registry tests). */
+/* Test-only: a version 2 descriptor smaller than version 2's (registry
+ * tests). */
 #include <parabench/plugin.h>
 
 PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {

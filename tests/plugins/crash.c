@@ -21,7 +21,7 @@ static const struct pb_param params[] = {
 };
 
 static const struct pb_metric metrics[] = {
-    {"sum", "", "sum of task + 1 over the tasks that ran"},
+    {"sum", "", "sum of task + 1 over the tasks that ran", 0},
 };
 
 static int crash_setup(const struct pb_args *args, struct pb_host *host,
@@ -62,6 +62,7 @@ static int crash_run_task(void *state, void *worker, size_t task, void *result,
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = crash_setup,
     .run_task = crash_run_task,
     .reduce = pbt_reduce_sum,

@@ -18,7 +18,7 @@ static const struct pb_param params[] = {
 };
 
 static const struct pb_metric metrics[] = {
-    {"tasks", "", "number of results reduced"},
+    {"tasks", "", "number of results reduced", 0},
 };
 
 static int empty_run_task(void *state, void *worker, size_t task, void *result,
@@ -59,6 +59,7 @@ static int empty_verify(void *state, const void *results, size_t ntasks,
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = pbt_setup_stateless,
     .run_task = empty_run_task,
     .reduce = empty_reduce,

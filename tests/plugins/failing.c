@@ -23,7 +23,7 @@ static const struct pb_param params[] = {
 };
 
 static const struct pb_metric metrics[] = {
-    {"sum", "", "sum of task + 1 over the tasks"},
+    {"sum", "", "sum of task + 1 over the tasks", 0},
 };
 
 static int failing_setup(const struct pb_args *args, struct pb_host *host,
@@ -65,6 +65,7 @@ static int failing_run_task(void *state, void *worker, size_t task,
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = failing_setup,
     .worker_init = failing_worker_init,
     .run_task = failing_run_task,

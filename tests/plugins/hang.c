@@ -19,7 +19,7 @@ static const struct pb_param params[] = {
 };
 
 static const struct pb_metric metrics[] = {
-    {"sum", "", "sum of task + 1 over the tasks"},
+    {"sum", "", "sum of task + 1 over the tasks", 0},
 };
 
 static int hang_setup(const struct pb_args *args, struct pb_host *host,
@@ -43,6 +43,7 @@ static int hang_run_task(void *state, void *worker, size_t task, void *result,
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = hang_setup,
     .run_task = hang_run_task,
     .reduce = pbt_reduce_sum,

@@ -61,6 +61,7 @@ static void listy_teardown(void *state)
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = listy_setup,
     .run_task = listy_run_task,
     .reduce = listy_reduce,

@@ -18,7 +18,7 @@ static const struct pb_param params[] = {
 };
 
 static const struct pb_metric metrics[] = {
-    {"dir", "", "the folder setup made"},
+    {"dir", "", "the folder setup made", 0},
 };
 
 struct litter {
@@ -80,6 +80,7 @@ static void teardown(void *s)
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = setup,
     .run_task = run_task,
     .reduce = reduce,

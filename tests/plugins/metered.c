@@ -14,14 +14,14 @@
 enum { M_TASKS, M_WPARAMS, M_SEED, M_OWNS };
 
 static const struct pb_metric metrics[] = {
-    [M_TASKS] = {"strategy_tasks", "", "tasks the strategy ran"},
+    [M_TASKS] = {"strategy_tasks", "", "tasks the strategy ran", 0},
     [M_WPARAMS] = {"strategy_wparams", "",
-		   "workload parameters the strategy was given"},
-    [M_SEED] = {"strategy_seed", "", "the host's seed"},
-    [M_OWNS] = {"strategy_owns", "", "1 when host->own_path is set"},
+		   "workload parameters the strategy was given", 0},
+    [M_SEED] = {"strategy_seed", "", "the host's seed", 0},
+    [M_OWNS] = {"strategy_owns", "", "1 when host->own_path is set", 0},
 };
 
-static int metered_execute(const struct pb_job *job, enum pb_status *status,
+static int metered_execute(const struct pb_job *job, int32_t *status,
 			   struct pb_err *err)
 {
 	void *ws;
@@ -48,7 +48,8 @@ static int metered_execute(const struct pb_job *job, enum pb_status *status,
 	return PB_OK;
 }
 
-static const struct pb_strategy_hooks hooks = {.execute = metered_execute};
+static const struct pb_strategy_hooks hooks = {
+    .size = sizeof(struct pb_strategy_hooks), .execute = metered_execute};
 
 PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
     PB_PLUGIN_HEADER(PB_KIND_STRATEGY, "metered",

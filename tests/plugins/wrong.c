@@ -14,7 +14,7 @@ static const struct pb_param params[] = {
 };
 
 static const struct pb_metric metrics[] = {
-    {"sum", "", "sum of task + 1 over the tasks"},
+    {"sum", "", "sum of task + 1 over the tasks", 0},
 };
 
 static int wrong_verify(void *state, const void *results, size_t ntasks,
@@ -29,6 +29,7 @@ static int wrong_verify(void *state, const void *results, size_t ntasks,
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = pbt_setup_stateless,
     .run_task = pbt_run_task_plus_one,
     .reduce = pbt_reduce_sum,

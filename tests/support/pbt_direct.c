@@ -26,6 +26,7 @@ void pbt_direct_init(struct pbt_direct *d, const char *workload,
 	d->h = d->p->workload;
 	d->args = pbt_args(d->p, params, &d->arena);
 	d->host = (struct pb_host){.size = sizeof(d->host),
+				   .abi_version = PB_ABI_VERSION,
 				   .opaque = d,
 				   .own_path = record_path,
 				   .seed = 1,

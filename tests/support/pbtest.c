@@ -180,7 +180,7 @@ struct pb_args pbt_args(const struct pb_plugin *p, const char *params,
 		if (*at == ';')
 			at++;
 	}
-	return (struct pb_args){p->nparams, p->params, values};
+	return pb_args_of(p, values);
 }
 
 struct pb_value *pbt_value(struct pb_args *args, const char *name)
@@ -219,6 +219,7 @@ void pbt_run(const char *workload, const char *wparams, const char *strategy,
 	struct pb_cell_spec spec;
 	struct pb_host host = {
 	    .size = sizeof(host),
+	    .abi_version = PB_ABI_VERSION,
 	    .own_path = own_path,
 	    .seed = 1,
 	    .cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN),
