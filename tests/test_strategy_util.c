@@ -64,8 +64,13 @@ static uint64_t chunk_of(int64_t chunk, size_t n, unsigned W)
 						 PBS_PARAM_CHUNK("0")};
 	struct pb_value values[] = {{.type = PB_ENUM, .u.s = "dynamic"},
 				    {.type = PB_INT, .u.i = chunk}};
-	struct pb_args args = {2, params, values};
-	struct pb_job job = {.ntasks = n, .workers = W, .args = &args};
+	struct pb_args args = {.n = 2,
+			       .params = params,
+			       .values = values,
+			       .size = sizeof(args),
+			       .param_size = sizeof(params[0])};
+	struct pb_job job = {
+	    .size = sizeof(job), .ntasks = n, .workers = W, .args = &args};
 
 	cr_assert(pbs_dynamic(&job));
 	return pbs_chunk(&job);

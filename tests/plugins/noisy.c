@@ -15,7 +15,7 @@ static const struct pb_param params[] = {
 };
 
 static const struct pb_metric metrics[] = {
-    {"sum", "", "sum of task + 1 over the tasks"},
+    {"sum", "", "sum of task + 1 over the tasks", 0},
 };
 
 static int noisy_run_task(void *state, void *worker, size_t task, void *result,
@@ -28,6 +28,7 @@ static int noisy_run_task(void *state, void *worker, size_t task, void *result,
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = pbt_setup_stateless,
     .run_task = noisy_run_task,
     .reduce = pbt_reduce_sum,

@@ -12,7 +12,7 @@ static const struct pb_param params[] = {
     {"tag", PB_STRING, "plain", 0, 0, NULL, "any text; only labels series"},
 };
 
-static int tagged_execute(const struct pb_job *job, enum pb_status *status,
+static int tagged_execute(const struct pb_job *job, int32_t *status,
 			  struct pb_err *err)
 {
 	void *ws;
@@ -28,7 +28,8 @@ static int tagged_execute(const struct pb_job *job, enum pb_status *status,
 	return rc;
 }
 
-static const struct pb_strategy_hooks hooks = {.execute = tagged_execute};
+static const struct pb_strategy_hooks hooks = {
+    .size = sizeof(struct pb_strategy_hooks), .execute = tagged_execute};
 
 PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
     PB_PLUGIN_HEADER(PB_KIND_STRATEGY, "tagged",
