@@ -34,11 +34,8 @@ GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 # -march: the pi simd kernel picks its own instructions at run time, so the
 # whole build stays portable to any x86-64 (and runs under valgrind).
 OPT ?= -O2
-# Messages are truncated to fixed buffers on purpose (they cross pipes);
-# gcc warns of that, clang neither warns nor knows the flag.
-NO_TRUNC_WARN := $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
 # Plugins see only include/: a plugin that reaches into core/ fails to build.
-CFLAGS_PLUGIN := -std=gnu11 -Wall -Wextra -Werror $(NO_TRUNC_WARN) \
+CFLAGS_PLUGIN := -std=gnu11 -Wall -Wextra -Werror \
 	$(OPT) -g $(SANFLAGS) $(SAN_NO_WARN) -Iinclude -MMD -MP
 CFLAGS_BASE := $(CFLAGS_PLUGIN) -Icore
 DEFS := -DPB_VERSION='"$(VERSION)"' -DPB_GIT_COMMIT='"$(GIT_COMMIT)"' \

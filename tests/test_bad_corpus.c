@@ -19,6 +19,7 @@
 
 #include "experiment/experiment.h"
 #include "pbt_bad_cases.h"
+#include "pbt_files.h"
 #include "pbtest.h"
 
 #define MIN_CORPUS 50
@@ -96,7 +97,7 @@ Test(bad_corpus, every_listed_file_is_refused_as_expected)
 			continue;
 		cr_assert(split_entry(line, &file, &lineno, &want),
 			  "malformed manifest line %zu", n + 1);
-		snprintf(path, sizeof(path), "%s/%s", dir, file);
+		pbt_fmt(path, "%s/%s", dir, file);
 		n++;
 		ok += check_refused(path, lineno, want);
 	}
@@ -153,8 +154,7 @@ static void remove_tmpdir(void)
 		return;
 	for (struct dirent *e; (e = readdir(d));)
 		if (e->d_name[0] != '.') {
-			snprintf(path, sizeof(path), "%s/%s", tmpdir,
-				 e->d_name);
+			pbt_fmt(path, "%s/%s", tmpdir, e->d_name);
 			unlink(path);
 		}
 	closedir(d);

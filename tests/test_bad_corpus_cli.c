@@ -22,9 +22,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "run/supervise.h"
 #include "pbt_bad_cases.h"
+#include "pbt_files.h"
 #include "pbtest.h"
+#include "run/supervise.h"
 
 #define MIN_CORPUS 50
 
@@ -158,7 +159,7 @@ ParameterizedTest(int *shard, bad_cli, every_corpus_file_is_refused)
 			  "malformed manifest line %zu", n + 1);
 		if (n++ % SHARDS != (size_t)*shard)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, file);
+		pbt_fmt(path, "%s/%s", dir, file);
 		mine++;
 		ok += check_refused(path, lineno, want);
 	}

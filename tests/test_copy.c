@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "pbt_direct.h"
+#include "pbt_files.h"
 #include "pbtest.h"
 #include "plugin/value.h"
 
@@ -169,7 +170,7 @@ Test(copy, verify_catches_a_short_destination)
 
 	pbt_direct_run_all(&d, "copy",
 			   "files=1; size=100k; split=blocks; block=32k");
-	snprintf(path, sizeof(path), "%s/dst-0", d.owned);
+	pbt_fmt(path, "%s/dst-0", d.owned);
 	cr_assert_eq(truncate(path, 1000), 0);
 	cr_assert_eq(pbt_direct_verify(&d), PB_ERROR);
 	cr_assert(strstr(d.err.msg, "has 1000 bytes; expected 102400"), "%s",
@@ -197,7 +198,7 @@ Test(copy, failing_task_is_reported_and_cleaned_up)
 	char path[PATH_MAX];
 
 	pbt_direct_start(&d, "copy", "files=2; size=64k");
-	snprintf(path, sizeof(path), "%s/src-1", d.owned);
+	pbt_fmt(path, "%s/src-1", d.owned);
 	cr_assert_eq(unlink(path), 0);
 	cr_assert_eq(pbt_direct_run(&d), PB_ERROR);
 	cr_assert(strstr(d.err.msg, "cannot open source "), "%s", d.err.msg);
@@ -213,7 +214,7 @@ Test(copy, teardown_never_deletes_what_it_did_not_make)
 	char path[PATH_MAX];
 
 	pbt_direct_run_all(&d, "copy", "files=1; size=4k");
-	snprintf(path, sizeof(path), "%s/someone-elses-file", d.owned);
+	pbt_fmt(path, "%s/someone-elses-file", d.owned);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	cr_assert_geq(fd, 0);
 	close(fd);
@@ -222,9 +223,9 @@ Test(copy, teardown_never_deletes_what_it_did_not_make)
 	cr_assert_eq(access(path, F_OK), 0,
 		     "a file it did not make was "
 		     "deleted");
-	snprintf(path, sizeof(path), "%s/src-0", d.owned);
+	pbt_fmt(path, "%s/src-0", d.owned);
 	cr_assert(gone(path));
-	snprintf(path, sizeof(path), "%s/someone-elses-file", d.owned);
+	pbt_fmt(path, "%s/someone-elses-file", d.owned);
 	cr_assert_eq(unlink(path), 0);
 	cr_assert_eq(rmdir(d.owned), 0);
 }
@@ -293,11 +294,11 @@ Test(copy, not_enough_space_is_refused_creating_nothing)
 
 	fresh_dir(dir);
 	snprintf(params, sizeof(params), "size=1e15; dir=%s", dir);
-	snprintf(want, sizeof(want),
-		 "not enough free space in '%s': 2 files "
-		 "of 1000000000000000 bytes and their "
-		 "copies need 3.7 PiB",
-		 dir);
+	pbt_fmt(want,
+		"not enough free space in '%s': 2 files "
+		"of 1000000000000000 bytes and their "
+		"copies need 3.7 PiB",
+		dir);
 	refused(params, want);
 	rmdir_empty(dir);
 }

@@ -18,6 +18,7 @@
 
 #include "experiment/cells.h"
 #include "experiment/experiment.h"
+#include "pbt_files.h"
 #include "pbtest.h"
 
 /* The notebook's questions, one file each (see the README). */
@@ -30,10 +31,10 @@ static bool is_repo_root(const char *dir)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/include/parabench/plugin.h", dir);
+	pbt_fmt(path, "%s/include/parabench/plugin.h", dir);
 	if (access(path, R_OK) != 0)
 		return false;
-	snprintf(path, sizeof(path), "%s/experiments", dir);
+	pbt_fmt(path, "%s/experiments", dir);
 	return access(path, R_OK | X_OK) == 0;
 }
 
@@ -93,7 +94,7 @@ static size_t validate_folder(const char *folder)
 	while ((e = readdir(d))) {
 		if (!is_yaml(e->d_name))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		pbt_fmt(path, "%s/%s", dir, e->d_name);
 		const char *argv[] = {"validate", path, NULL};
 		struct pbt_proc p;
 		pbt_parabench(&p, argv);

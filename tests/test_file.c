@@ -134,7 +134,7 @@ Test(file, atomic_write_never_follows_a_planted_symlink)
 	snprintf(target, sizeof(target), "%s/victim", dir);
 	pbt_write_in(dir, "victim", "precious");
 	snprintf(path, sizeof(path), "%s/summary.csv", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	pbt_fmt(tmp, "%s.tmp", path);
 	cr_assert_eq(symlink(target, tmp), 0);
 	cr_assert_eq(pb_write_file_atomic(path, "a,b\n", 4, &err), PB_OK, "%s",
 		     err.msg);

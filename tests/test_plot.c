@@ -282,7 +282,7 @@ static bool pwned(const char *dir)
 {
 	char path[8192];
 
-	snprintf(path, sizeof(path), "%s/PWNED", dir);
+	pbt_fmt(path, "%s/PWNED", dir);
 	return access(path, F_OK) == 0;
 }
 

@@ -14,6 +14,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "lib/path.h"
+
 void *pb_an_alloc(struct analysis *a, size_t n, size_t size)
 {
 	return pb_arena_alloc(&a->arena, (n ? n : 1) * size);
@@ -53,7 +55,7 @@ static int write_outputs(struct analysis *a, struct pb_err *err)
 {
 	struct pb_buf sum = {0}, fits = {0};
 	unsigned char *role = pb_an_alloc(a, a->runs.ncols, 1);
-	char path[4096];
+	char path[PB_PATH_MAX];
 	int rc = PB_ERROR;
 
 	if (!role)
@@ -64,11 +66,11 @@ static int write_outputs(struct analysis *a, struct pb_err *err)
 		pb_fail(err, "out of memory formatting summary.csv");
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/summary.csv", a->dir);
-	if (pb_write_file_atomic(path, sum.data, sum.len, err))
+	if (pb_path_join(path, sizeof(path), a->dir, "summary.csv", err) ||
+	    pb_write_file_atomic(path, sum.data, sum.len, err))
 		goto out;
-	snprintf(path, sizeof(path), "%s/fits.csv", a->dir);
-	if (pb_write_file_atomic(path, fits.data, fits.len, err))
+	if (pb_path_join(path, sizeof(path), a->dir, "fits.csv", err) ||
+	    pb_write_file_atomic(path, fits.data, fits.len, err))
 		goto out;
 	rc = PB_OK;
 out:

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "lib/path.h"
 #include "results/meta_read.h"
 
 /* A whole field as an integer in [lo, hi]. */
@@ -74,7 +75,9 @@ static int param_columns(struct analysis *a, size_t row, const char *what,
 		while (len && p[len - 1] == ' ')
 			len--;
 		if (len) {
-			snprintf(name, sizeof(name), "param_%.*s", (int)len, p);
+			if (pb_path_fmt(name, sizeof(name), err, "param_%.*s",
+					(int)len, p))
+				return PB_ERROR; /* a column name, never cut */
 			long col = pb_csv_column(&a->runs, name);
 			if (col < 0)
 				return pb_fail(err,
@@ -150,11 +153,11 @@ static int load_experiments(struct analysis *a, struct pb_err *err)
 unsigned pb_an_meta_cores(const char *dir)
 {
 	struct pb_meta_doc doc;
-	char path[4096];
+	char path[PB_PATH_MAX];
 	long long v = 0;
 
-	snprintf(path, sizeof(path), "%s/meta.json", dir);
-	if (pb_meta_read(path, &doc, NULL))
+	if (pb_path_join(path, sizeof(path), dir, "meta.json", NULL) ||
+	    pb_meta_read(path, &doc, NULL))
 		return 0;
 	if (!pb_meta_int(&doc, "cores", 0, 1 << 30, &v))
 		v = 0;
@@ -166,11 +169,11 @@ const char *pb_an_meta_text(const char *dir, const char *key,
 			    struct pb_arena *arena)
 {
 	struct pb_meta_doc doc;
-	char path[4096];
+	char path[PB_PATH_MAX];
 	const char *v;
 
-	snprintf(path, sizeof(path), "%s/meta.json", dir);
-	if (pb_meta_read(path, &doc, NULL))
+	if (pb_path_join(path, sizeof(path), dir, "meta.json", NULL) ||
+	    pb_meta_read(path, &doc, NULL))
 		return pb_arena_strdup(arena, "");
 	v = pb_meta_get(&doc, key);
 	v = pb_arena_strdup(arena, v ? v : "");
@@ -180,13 +183,13 @@ const char *pb_an_meta_text(const char *dir, const char *key,
 
 int pb_an_load_inputs(struct analysis *a, struct pb_err *err)
 {
-	char path[4096];
+	char path[PB_PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/runs.csv", a->dir);
-	if (pb_csv_read(path, PB_CSV_DROP_PARTIAL_TAIL, &a->runs, err))
+	if (pb_path_join(path, sizeof(path), a->dir, "runs.csv", err) ||
+	    pb_csv_read(path, PB_CSV_DROP_PARTIAL_TAIL, &a->runs, err))
 		return PB_ERROR;
-	snprintf(path, sizeof(path), "%s/experiments.csv", a->dir);
-	if (pb_csv_read(path, 0, &a->exps, err))
+	if (pb_path_join(path, sizeof(path), a->dir, "experiments.csv", err) ||
+	    pb_csv_read(path, 0, &a->exps, err))
 		return PB_ERROR;
 	a->meta_cores = pb_an_meta_cores(a->dir);
 	if (runs_columns(a, err) || load_experiments(a, err))

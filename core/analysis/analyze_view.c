@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "lib/path.h"
+
 static bool newer(const struct stat *x, const struct stat *y)
 {
 	if (x->st_mtim.tv_sec != y->st_mtim.tv_sec)
@@ -21,16 +23,18 @@ static bool analysis_stale(const char *dir)
 {
 	static const char *const outs[] = {"summary.csv", "fits.csv"};
 	static const char *const ins[] = {"runs.csv", "experiments.csv"};
-	char path[4096];
+	char path[PB_PATH_MAX];
 	struct stat in, out;
 
+	/* A folder too long for its paths: stale, and analyze says why. */
 	for (size_t o = 0; o < PB_COUNT(outs); o++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, outs[o]);
-		if (stat(path, &out) != 0)
+		if (pb_path_join(path, sizeof(path), dir, outs[o], NULL) ||
+		    stat(path, &out) != 0)
 			return true;
 		for (size_t i = 0; i < PB_COUNT(ins); i++) {
-			snprintf(path, sizeof(path), "%s/%s", dir, ins[i]);
-			if (stat(path, &in) == 0 && newer(&in, &out))
+			if (pb_path_join(path, sizeof(path), dir, ins[i],
+					 NULL) ||
+			    (stat(path, &in) == 0 && newer(&in, &out)))
 				return true;
 		}
 	}
@@ -220,8 +224,10 @@ static int group_label(struct pb_view *v, struct pb_view_group *g)
 
 	for (const char *p = names; *p;) {
 		size_t len = strcspn(p, ";");
-		snprintf(col, sizeof(col), "param_%.*s", (int)len, p);
-		if (len && param_varies(v, g, col)) {
+		/* A name that does not fit is no column: it never varies. */
+		bool fits = !pb_path_fmt(col, sizeof(col), NULL, "param_%.*s",
+					 (int)len, p);
+		if (len && fits && param_varies(v, g, col)) {
 			pb_buf_printf(&b, "%s%s=", b.len ? ", " : "", col + 6);
 			short_value(&b,
 				    pb_csv_get(&v->summary, g->rows[0], col));
@@ -401,19 +407,19 @@ static int view_check(const struct pb_view *v, const char *dir,
 
 int pb_view_load(const char *dir, struct pb_view *out, struct pb_err *err)
 {
-	char path[4096];
+	char path[PB_PATH_MAX];
 
 	*out = (struct pb_view){0};
 	if (analysis_stale(dir) && pb_analyze_dir(dir, err))
 		return PB_ERROR;
-	snprintf(path, sizeof(path), "%s/summary.csv", dir);
-	if (pb_csv_read(path, 0, &out->summary, err))
+	if (pb_path_join(path, sizeof(path), dir, "summary.csv", err) ||
+	    pb_csv_read(path, 0, &out->summary, err))
 		goto fail;
-	snprintf(path, sizeof(path), "%s/fits.csv", dir);
-	if (pb_csv_read(path, 0, &out->fits, err))
+	if (pb_path_join(path, sizeof(path), dir, "fits.csv", err) ||
+	    pb_csv_read(path, 0, &out->fits, err))
 		goto fail;
-	snprintf(path, sizeof(path), "%s/experiments.csv", dir);
-	if (pb_csv_read(path, 0, &out->exps, err))
+	if (pb_path_join(path, sizeof(path), dir, "experiments.csv", err) ||
+	    pb_csv_read(path, 0, &out->exps, err))
 		goto fail;
 	if (view_check(out, dir, err) || view_build(out, dir, err))
 		goto fail;

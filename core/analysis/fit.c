@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "lib/msg.h"
+
 /* Sums of the regression of y on x: what a, b and their errors need. */
 struct sums {
 	double n, xbar, ybar, sxx, sxy, syy;
@@ -202,8 +204,9 @@ void pb_amdahl_fit(const double *workers, const double *seconds, size_t n,
 	if (out->exact) {
 		char why[sizeof(out->note)];
 		snprintf(why, sizeof(why), "%s", out->note);
-		snprintf(out->note, sizeof(out->note), "exact (2 points)%s%s",
-			 why[0] ? "; " : "", why);
+		/* A note is a message: bounded, and cut visibly. */
+		pb_msg_fmt(out->note, sizeof(out->note), "exact (2 points)%s%s",
+			   why[0] ? "; " : "", why);
 	}
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lib/path.h"
 
 const char *cli_command_line = "";
 
@@ -40,20 +41,22 @@ int cli_load_plugins(struct pb_registry *reg, const char *const *dirs,
  */
 const char *cli_plots_dir(void)
 {
-	static char dir[PATH_MAX];
-	char exe[PATH_MAX];
+	static char dir[PB_PATH_MAX];
+	char exe[PB_PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
-	if (n > 0) {
+	/* A candidate that does not fit (or a cut exe path) is passed over. */
+	if (n > 0 && (size_t)n < sizeof(exe) - 1) {
 		exe[n] = '\0';
 		*strrchr(exe, '/') = '\0';
-		snprintf(dir, sizeof(dir), "%s/../share/parabench/plots", exe);
-		if (access(dir, R_OK) == 0)
+		if (!pb_path_join(dir, sizeof(dir), exe,
+				  "../share/parabench/plots", NULL) &&
+		    access(dir, R_OK) == 0)
 			return dir;
 	}
 #ifdef PB_SOURCE_DIR
-	snprintf(dir, sizeof(dir), "%s/plots", PB_SOURCE_DIR);
-	if (access(dir, R_OK) == 0)
+	if (!pb_path_join(dir, sizeof(dir), PB_SOURCE_DIR, "plots", NULL) &&
+	    access(dir, R_OK) == 0)
 		return dir;
 #endif
 	return "plots";

@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "cli_progress.h"
 #include "experiment/cells.h"
 #include "experiment/experiment.h"
+#include "lib/path.h"
 #include "plugin/value.h"
 #include "results/meta.h"
 #include "results/outdir.h"
@@ -74,7 +76,7 @@ struct run {
 	struct pb_resume resume;
 	struct pb_meta meta;
 	struct pb_dir_lock lock; /* a new run's claim on its folder */
-	char dir[4096];
+	char dir[PB_PATH_MAX];
 };
 
 static int parse_repetitions(const char *text, unsigned *out)
@@ -165,14 +167,17 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 static int load(struct run *r)
 {
 	struct pb_err err = {{0}};
-	char saved[4200];
+	char saved[PB_PATH_MAX];
 	const char *path = r->o.file;
 
 	if (cli_load_plugins(&r->reg, r->o.dirs, r->o.ndirs))
 		return PB_ERROR;
 	if (r->o.resume) {
-		snprintf(saved, sizeof(saved), "%s/experiment.yaml",
-			 r->o.resume);
+		if (pb_path_join(saved, sizeof(saved), r->o.resume,
+				 "experiment.yaml", &err)) {
+			cli_error("--resume %s", err.msg);
+			return PB_ERROR;
+		}
 		path = saved;
 	}
 	if (pb_experiment_load(path, &r->reg, &r->file, &err) ||
@@ -185,17 +190,21 @@ static int load(struct run *r)
 
 static void print_cell(const struct pb_cell *c)
 {
-	char text[4096];
+	char *text;
 
 	printf("%4zu  %-16s %-8s", c->id, c->exp->name, c->spec.workload->name);
 	for (size_t k = 0; k < c->spec.wargs.n; k++) {
-		pb_value_format(&c->spec.wargs.values[k], text, sizeof(text));
-		printf(" %s=%s", c->spec.wargs.params[k].name, text);
+		text = pb_value_text(&c->spec.wargs.values[k]);
+		printf(" %s=%s", c->spec.wargs.params[k].name,
+		       text ? text : "(out of memory)");
+		free(text);
 	}
 	printf("  | %s", c->spec.strategy->name);
 	for (size_t k = 0; k < c->spec.sargs.n; k++) {
-		pb_value_format(&c->spec.sargs.values[k], text, sizeof(text));
-		printf(" %s=%s", c->spec.sargs.params[k].name, text);
+		text = pb_value_text(&c->spec.sargs.values[k]);
+		printf(" %s=%s", c->spec.sargs.params[k].name,
+		       text ? text : "(out of memory)");
+		free(text);
 	}
 	printf("  | workers=%u\n", c->spec.workers);
 }
@@ -215,7 +224,10 @@ static int dry_run(const struct run *r)
 
 /*
  * The name of the results folder: the experiment's name, or for a file of
- * several experiments the file's base name without its extension.
+ * several experiments the file's base name without its extension, made a
+ * safe single path component: letters, digits, - _ and ., never starting
+ * with '.' (so never "." or "..": a file named "...yaml" must not write
+ * to results/../), never empty. A base name fits: at most NAME_MAX bytes.
  */
 static void folder_name(const struct run *r, char *buf, size_t len)
 {
@@ -230,20 +242,27 @@ static void folder_name(const struct run *r, char *buf, size_t len)
 	if (dot && dot != buf)
 		*dot = '\0';
 	for (char *p = buf; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("-_.", *p))
+		if ((!isalnum((unsigned char)*p) && !strchr("-_.", *p)) ||
+		    (p == buf && *p == '.'))
 			*p = '_';
+	if (!buf[0])
+		snprintf(buf, len, "experiments");
 }
 
 /* The results folder and the files written before any cell runs. */
 static int begin_results(struct run *r)
 {
 	struct pb_err err = {{0}};
-	char path[4200];
+	char path[PB_PATH_MAX];
 
-	if (r->o.resume)
-		snprintf(r->dir, sizeof(r->dir), "%s", r->o.resume);
-	else {
-		char name[256];
+	if (r->o.resume) {
+		if (pb_path_fmt(r->dir, sizeof(r->dir), &err, "%s",
+				r->o.resume)) {
+			cli_error("--resume %s", err.msg);
+			return EXIT_USAGE;
+		}
+	} else {
+		char name[NAME_MAX + 1];
 		folder_name(r, name, sizeof(name));
 		if (pb_outdir_create(name, r->o.out, r->dir, sizeof(r->dir),
 				     &r->lock, &err)) {
@@ -266,8 +285,8 @@ static int begin_results(struct run *r)
 			 r->resume.started_utc);
 	else
 		pb_utc_now(r->meta.started_utc);
-	snprintf(path, sizeof(path), "%s/runs.csv", r->dir);
-	if ((r->o.resume && pb_resume_mend(&r->resume, &err)) ||
+	if (pb_path_join(path, sizeof(path), r->dir, "runs.csv", &err) ||
+	    (r->o.resume && pb_resume_mend(&r->resume, &err)) ||
 	    (!r->o.resume &&
 	     pb_results_begin(r->dir, &r->file, r->o.repetitions, &err)) ||
 	    pb_meta_write(r->dir, &r->meta, &err) ||

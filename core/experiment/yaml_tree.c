@@ -13,6 +13,8 @@
 
 #include <stdarg.h>
 
+#include "lib/msg.h"
+
 /* Cuts a trailing partial UTF-8 sequence left by truncation. */
 static void trim_partial_utf8(char *s)
 {
@@ -39,11 +41,12 @@ int pb_yaml_fail(struct pb_err *err, const char *path, unsigned line,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* A message: bounded, and cut visibly when a path is very long. */
 	if (line)
-		snprintf(err->msg, sizeof(err->msg), "%s:%u:%u: %s", path, line,
-			 column, msg);
+		pb_msg_fmt(err->msg, sizeof(err->msg), "%s:%u:%u: %s", path,
+			   line, column, msg);
 	else
-		snprintf(err->msg, sizeof(err->msg), "%s: %s", path, msg);
+		pb_msg_fmt(err->msg, sizeof(err->msg), "%s: %s", path, msg);
 	trim_partial_utf8(err->msg);
 	/* A path or a value may hold line breaks: the message is one line. */
 	for (unsigned char *s = (unsigned char *)err->msg; *s; s++)

@@ -10,32 +10,36 @@
 #include <unistd.h>
 
 #include "lib/csv_read.h"
+#include "lib/path.h"
 #include "results/outdir.h"
 
 const char *const pb_plot_kind_names[K_N] = {"speedup", "time", "efficiency",
 					     "metric"};
 
-void pb_chart_metric_kind(const char *metric, char *buf, size_t len)
+int pb_chart_metric_kind(const char *metric, char *buf, size_t len)
 {
-	snprintf(buf, len, "metric-%s", metric);
+	return pb_path_fmt(buf, len, NULL, "metric-%s", metric);
 }
 
-void pb_chart_name(const char *kind, const char *group, char *buf, size_t len)
+int pb_chart_name(const char *kind, const char *group, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s-%s", kind, group);
+	if (pb_path_fmt(buf, len, NULL, "%s-%s", kind, group))
+		return PB_ERROR;
 	for (char *p = buf; *p; p++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
 			    "XYZ0123456789_.-",
 			    *p))
 			*p = '_';
+	return PB_OK;
 }
 
 static int write_text(const char *charts, const char *name, const char *ext,
 		      const struct pb_buf *b, struct pb_err *err)
 {
-	char path[8192];
+	char path[PB_PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s.%s", charts, name, ext);
+	if (pb_path_fmt(path, sizeof(path), err, "%s/%s.%s", charts, name, ext))
+		return PB_ERROR;
 	if (b->oom)
 		return pb_fail(err, "out of memory making %s", path);
 	return pb_write_file_atomic(path, b->data ? b->data : "", b->len, err);
@@ -74,12 +78,13 @@ static bool chart_range(struct chart *c)
 static void remove_stale(const char *charts, const char *name)
 {
 	static const char *const exts[] = {"gp", "dat", "png", "svg"};
-	char path[8192];
+	char path[PB_PATH_MAX];
 
-	for (size_t k = 0; k < PB_COUNT(exts); k++) {
-		snprintf(path, sizeof(path), "%s/%s.%s", charts, name, exts[k]);
-		unlink(path);
-	}
+	/* A path that does not fit names no file we made: nothing to remove. */
+	for (size_t k = 0; k < PB_COUNT(exts); k++)
+		if (!pb_path_fmt(path, sizeof(path), NULL, "%s/%s.%s", charts,
+				 name, exts[k]))
+			unlink(path);
 }
 
 /* Writes the .dat and .gp of one chart; *made says whether it had data. */
@@ -120,14 +125,15 @@ out:
 }
 
 static int read_templates(const char *templates_dir, char *text[K_N],
-			  char path[K_N][4096], struct pb_err *err)
+			  char path[K_N][PB_PATH_MAX], struct pb_err *err)
 {
 	struct pb_err why;
 	size_t len;
 
 	for (int k = 0; k < K_N; k++) {
-		snprintf(path[k], 4096, "%s/%s.gp", templates_dir,
-			 pb_plot_kind_names[k]);
+		if (pb_path_fmt(path[k], PB_PATH_MAX, err, "%s/%s.gp",
+				templates_dir, pb_plot_kind_names[k]))
+			return PB_ERROR;
 		if (pb_read_whole_file(path[k], &text[k], &len, &why))
 			return pb_fail(err,
 				       "%s (a chart template); is "
@@ -140,7 +146,7 @@ static int read_templates(const char *templates_dir, char *text[K_N],
 /* The templates and the list of charts made, while making them. */
 struct making {
 	const char *charts;
-	char **tpl, (*tpl_path)[4096];
+	char **tpl, (*tpl_path)[PB_PATH_MAX];
 	char **names;
 	size_t n, cap;
 };
@@ -183,8 +189,12 @@ static int metric_charts(struct making *m, const struct pb_view *v,
 				  .unit = mt->unit};
 		if (!*mt->unit)
 			continue;
-		pb_chart_metric_kind(mt->name, kind, sizeof(kind));
-		pb_chart_name(kind, g->id, c.name, sizeof(c.name));
+		if (pb_chart_metric_kind(mt->name, kind, sizeof(kind)) ||
+		    pb_chart_name(kind, g->id, c.name, sizeof(c.name)))
+			return pb_fail(err,
+				       "the chart of metric %s in group %s: "
+				       "its name is too long for a file",
+				       mt->name, g->id);
 		if (make_one(m, &c, err))
 			return PB_ERROR;
 	}
@@ -199,8 +209,14 @@ static int make_all(struct making *m, const struct pb_view *v,
 		for (int k = 0; k < K_METRIC; k++) {
 			struct chart c = {
 			    .v = v, .g = &v->groups[g], .kind = (enum kind)k};
-			pb_chart_name(pb_plot_kind_names[k], v->groups[g].id,
-				      c.name, sizeof(c.name));
+			if (pb_chart_name(pb_plot_kind_names[k],
+					  v->groups[g].id, c.name,
+					  sizeof(c.name)))
+				return pb_fail(err,
+					       "the %s chart of group %s: its "
+					       "name is too long for a file",
+					       pb_plot_kind_names[k],
+					       v->groups[g].id);
 			if (make_one(m, &c, err))
 				return PB_ERROR;
 		}
@@ -213,14 +229,14 @@ static int make_all(struct making *m, const struct pb_view *v,
 int pb_plot_dir(const char *dir, const char *templates_dir, struct pb_err *err)
 {
 	struct pb_view v;
-	char charts[4096], tpl_path[K_N][4096], *tpl[K_N] = {0};
+	char charts[PB_PATH_MAX], tpl_path[K_N][PB_PATH_MAX], *tpl[K_N] = {0};
 	struct making m = {.charts = charts, .tpl = tpl, .tpl_path = tpl_path};
 	int rc = PB_ERROR;
 
 	if (pb_view_load(dir, &v, err))
 		return PB_ERROR;
-	snprintf(charts, sizeof(charts), "%s/charts", dir);
-	if (read_templates(templates_dir, tpl, tpl_path, err) ||
+	if (pb_path_join(charts, sizeof(charts), dir, "charts", err) ||
+	    read_templates(templates_dir, tpl, tpl_path, err) ||
 	    pb_mkdirs(charts, err) || make_all(&m, &v, err))
 		goto out;
 	rc = pb_plot_render_all(dir, charts, m.names, m.n, err);

@@ -41,9 +41,13 @@ int pb_plot_dir(const char *dir, const char *templates_dir, struct pb_err *err);
  * "efficiency") of group: "<kind>-<group>" with anything but
  * [A-Za-z0-9_.-] made '_'. The report links the charts by this name.
  */
-void pb_chart_name(const char *kind, const char *group, char *buf, size_t len);
+int pb_chart_name(const char *kind, const char *group, char *buf, size_t len);
 
-/* The kind of the chart of a metric: "metric-<name>", for pb_chart_name. */
-void pb_chart_metric_kind(const char *metric, char *buf, size_t len);
+/*
+ * The kind of the chart of a metric: "metric-<name>", for pb_chart_name.
+ * Both return PB_ERROR, and leave buf empty, when the name does not fit:
+ * a chart name is a file name, never cut.
+ */
+int pb_chart_metric_kind(const char *metric, char *buf, size_t len);
 
 #endif

@@ -14,21 +14,25 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/msg.h"
+#include "lib/path.h"
+
 /* A chart that takes longer than this is stuck: gnuplot is killed. */
 #define GNUPLOT_TIMEOUT_MS 60000
 
 bool pb_plot_available(void)
 {
 	const char *path = getenv("PATH");
-	char file[4096];
+	char file[PB_PATH_MAX];
 
 	if (!path)
 		path = "/usr/bin:/bin";
 	for (const char *p = path; *p;) {
 		size_t len = strcspn(p, ":");
-		snprintf(file, sizeof(file), "%.*s/gnuplot", (int)len,
-			 len ? p : ".");
-		if (access(file, X_OK) == 0)
+		/* An entry too long for a path names no program: skipped. */
+		if (!pb_path_fmt(file, sizeof(file), NULL, "%.*s/gnuplot",
+				 (int)len, len ? p : ".") &&
+		    access(file, X_OK) == 0)
 			return true;
 		p += len + (p[len] == ':');
 	}
@@ -98,7 +102,7 @@ static void gnuplot_message(const char *log, off_t from, const char *script,
 	size_t best_echo_len = 0, prev_len = 0;
 	ssize_t n = 0;
 
-	snprintf(buf, len, "(gnuplot said nothing; see %s)", log);
+	pb_msg_fmt(buf, len, "(gnuplot said nothing; see %s)", log);
 	if (!text || end < 0)
 		goto out;
 	if (end - from > LOG_SCAN_BYTES)
@@ -153,10 +157,11 @@ out:
 static int check_image(const char *charts, const char *name, const char *ext,
 		       struct pb_err *err)
 {
-	char path[8192];
+	char path[PB_PATH_MAX];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/%s.%s", charts, name, ext);
+	if (pb_path_fmt(path, sizeof(path), err, "%s/%s.%s", charts, name, ext))
+		return PB_ERROR;
 	if (stat(path, &st) != 0 || st.st_size == 0)
 		return pb_fail(err,
 			       "%s: gnuplot exited well but made no "
@@ -231,7 +236,7 @@ static int render(const char *charts, const char *name, int logfd,
 int pb_plot_render_all(const char *dir, const char *charts, char **names,
 		       size_t n, struct pb_err *err)
 {
-	char log[8192];
+	char log[PB_PATH_MAX];
 	int fd, rc = PB_OK;
 
 	if (!pb_plot_available())
@@ -243,8 +248,12 @@ int pb_plot_render_all(const char *dir, const char *charts, char **names,
 			       "scripts/install-deps.sh), then run "
 			       "`parabench plot %s`",
 			       charts, dir);
-	snprintf(log, sizeof(log), "%s/gnuplot.log", charts);
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
+	if (pb_path_join(log, sizeof(log), charts, "gnuplot.log", err))
+		return PB_ERROR;
+	/* O_NOFOLLOW: a link planted there is refused, never written through. */
+	fd = open(log,
+		  O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC |
+		      O_NOFOLLOW,
 		  0644);
 	if (fd < 0)
 		return pb_fail(err, "%s: cannot create: %s", log,

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "lib/path.h"
+
 static const char *meta(const struct report *r, const char *key)
 {
 	const char *v = r->meta ? pb_meta_get(r->meta, key) : NULL;
@@ -123,12 +125,13 @@ static size_t longest_backticks(const char *s)
 static void experiment_text(struct report *r)
 {
 	const char *text = meta(r, "experiment_text");
-	char *file = NULL, path[4096];
+	char *file = NULL, path[PB_PATH_MAX];
 	size_t len, fence;
 
 	if (!*text) {
-		snprintf(path, sizeof(path), "%s/experiment.yaml", r->dir);
-		if (pb_read_whole_file(path, &file, &len, NULL) == PB_OK)
+		if (!pb_path_join(path, sizeof(path), r->dir, "experiment.yaml",
+				  NULL) &&
+		    pb_read_whole_file(path, &file, &len, NULL) == PB_OK)
 			text = file;
 	}
 	if (!*text)
@@ -198,9 +201,11 @@ static void methods(struct report *r)
 static int load_meta(const char *dir, struct pb_meta_doc *doc, bool *have,
 		     struct pb_err *err)
 {
-	char path[4096];
+	char path[PB_PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	*have = false;
+	if (pb_path_join(path, sizeof(path), dir, "meta.json", err))
+		return PB_ERROR;
 	*have = access(path, F_OK) == 0;
 	if (!*have)
 		return PB_OK;
@@ -212,7 +217,7 @@ int pb_report_dir(const char *dir, struct pb_err *err)
 	struct pb_view v;
 	struct pb_meta_doc doc = {0};
 	struct report r = {.dir = dir, .v = &v};
-	char path[4096];
+	char path[PB_PATH_MAX];
 	bool have_meta;
 	int rc = PB_ERROR;
 
@@ -231,7 +236,8 @@ int pb_report_dir(const char *dir, struct pb_err *err)
 						  : "of unknown status");
 	warnings(&r);
 	methods(&r);
-	snprintf(path, sizeof(path), "%s/report.md", dir);
+	if (pb_path_join(path, sizeof(path), dir, "report.md", err))
+		goto out;
 	if (r.out.oom || r.warn.oom)
 		pb_fail(err, "out of memory writing %s", path);
 	else

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lib/csv_read.h"
+#include "lib/path.h"
 #include "plot.h"
 
 /* Thresholds of the warnings. */
@@ -256,20 +257,26 @@ static void group_charts(struct report *r, const struct pb_view_group *g)
 	static const char *const kinds[][2] = {{"speedup", "speed-up"},
 					       {"time", "wall time"},
 					       {"efficiency", "efficiency"}};
-	char name[512], path[8192];
+	char name[512], path[PB_PATH_MAX];
 
+	/* A name or path that does not fit is a chart plot never made. */
 	for (size_t k = 0; k < PB_COUNT(kinds); k++) {
-		pb_chart_name(kinds[k][0], g->id, name, sizeof(name));
-		snprintf(path, sizeof(path), "%s/charts/%s.png", r->dir, name);
+		if (pb_chart_name(kinds[k][0], g->id, name, sizeof(name)) ||
+		    pb_path_fmt(path, sizeof(path), NULL, "%s/charts/%s.png",
+				r->dir, name))
+			continue;
 		if (access(path, R_OK) == 0)
 			pb_buf_printf(&r->out, "![%s](charts/%s.png)\n\n",
 				      kinds[k][1], name);
 	}
 	for (size_t k = 0; k < g->nmetrics; k++) {
 		char kind[600];
-		pb_chart_metric_kind(g->metrics[k].name, kind, sizeof(kind));
-		pb_chart_name(kind, g->id, name, sizeof(name));
-		snprintf(path, sizeof(path), "%s/charts/%s.png", r->dir, name);
+		if (pb_chart_metric_kind(g->metrics[k].name, kind,
+					 sizeof(kind)) ||
+		    pb_chart_name(kind, g->id, name, sizeof(name)) ||
+		    pb_path_fmt(path, sizeof(path), NULL, "%s/charts/%s.png",
+				r->dir, name))
+			continue;
 		if (access(path, R_OK) == 0)
 			pb_buf_printf(&r->out, "![%s](charts/%s.png)\n\n", name,
 				      name);

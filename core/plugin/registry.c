@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/arena.h"
+#include "lib/path.h"
 #include "value.h"
 
 /* The file whose code runs now in dlopen or dlclose (constructors,
@@ -270,11 +271,12 @@ static int push(struct pb_registry *reg, struct pb_abi_plugin *p, void *handle,
 int pb_registry_load_file(struct pb_registry *reg, const char *path,
 			  struct pb_err *err)
 {
-	char full[PATH_MAX];
+	char full[PB_PATH_MAX];
 
 	/* A path with a slash keeps dlopen away from its search path. */
-	snprintf(full, sizeof(full), "%s%s", strchr(path, '/') ? "" : "./",
-		 path);
+	if (pb_path_fmt(full, sizeof(full), err, "%s%s",
+			strchr(path, '/') ? "" : "./", path))
+		return PB_ERROR;
 	void *handle = open_plugin(path, full);
 	if (!handle)
 		return pb_fail(err, "%s: cannot load plugin: %s", path,
@@ -350,9 +352,10 @@ int pb_registry_load_dir(struct pb_registry *reg, const char *dir,
 	}
 	qsort(names, n, sizeof(*names), by_name);
 	for (size_t k = 0; k < n && rc == PB_OK; k++) {
-		char path[PATH_MAX];
-		snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
-		rc = pb_registry_load_file(reg, path, err);
+		char path[PB_PATH_MAX];
+		rc = pb_path_join(path, sizeof(path), dir, names[k], err);
+		if (rc == PB_OK)
+			rc = pb_registry_load_file(reg, path, err);
 	}
 out:
 	for (size_t k = 0; k < n; k++)
@@ -366,7 +369,8 @@ out:
 static int exe_dir(char *buf, size_t len)
 {
 	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-	if (n <= 0)
+	/* n == len - 1 may be a cut path: not one to look beside. */
+	if (n <= 0 || (size_t)n >= len - 1)
 		return PB_ERROR;
 	buf[n] = '\0';
 	char *slash = strrchr(buf, '/');
@@ -386,14 +390,17 @@ static bool is_dir(const char *path)
 
 static int load_default_dir(struct pb_registry *reg, struct pb_err *err)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 32];
+	char dir[PB_PATH_MAX], path[PB_PATH_MAX];
 
 	if (exe_dir(dir, sizeof(dir)))
 		return PB_OK;
-	snprintf(path, sizeof(path), "%s/plugins", dir);
+	if (pb_path_join(path, sizeof(path), dir, "plugins", err))
+		return PB_ERROR;
 	if (is_dir(path))
 		return pb_registry_load_dir(reg, path, err);
-	snprintf(path, sizeof(path), "%s/../lib/parabench/plugins", dir);
+	if (pb_path_join(path, sizeof(path), dir, "../lib/parabench/plugins",
+			 err))
+		return PB_ERROR;
 	if (is_dir(path))
 		return pb_registry_load_dir(reg, path, err);
 	return PB_OK;

@@ -492,6 +492,16 @@ int pb_value_format(const struct pb_value *v, char *buf, size_t len)
 	return (int)used;
 }
 
+char *pb_value_text(const struct pb_value *v)
+{
+	int n = pb_value_format(v, NULL, 0);
+	char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+
+	if (text)
+		pb_value_format(v, text, (size_t)n + 1);
+	return text;
+}
+
 bool pb_value_equal(const struct pb_value *a, const struct pb_value *b)
 {
 	if (a->type != b->type)

@@ -66,6 +66,12 @@ int pb_value_default(const struct pb_param *p, struct pb_arena *arena,
 int pb_value_format(const struct pb_value *v, char *buf, size_t len);
 
 /*
+ * v as pb_value_format writes it, whole however long (a list of any
+ * length): a string the caller frees, or NULL when out of memory.
+ */
+char *pb_value_text(const struct pb_value *v);
+
+/*
  * Writes x with the fewest significant digits (up to 17) that read back as
  * exactly x: 0.2, not 0.20000000000000001. Returns the length, like
  * snprintf.

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/path.h"
 #include "lib/textbuf.h"
 
 #ifndef PB_VERSION
@@ -32,7 +33,8 @@ void pb_utc_now(char buf[32])
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, 32, "%s.%03ldZ", base, (long)(tv.tv_usec / 1000));
+	/* 0..999 ms: the stamp always fits its 32 bytes. */
+	snprintf(buf, 32, "%s.%03dZ", base, (int)(tv.tv_usec / 1000) % 1000);
 }
 
 void pb_sha256_hex(const char *text, size_t len, char out[65])
@@ -220,14 +222,16 @@ json_t *pb_meta_json(const struct pb_meta *m, struct pb_err *err)
 
 int pb_meta_write(const char *dir, const struct pb_meta *m, struct pb_err *err)
 {
-	char path[4096];
-	json_t *o = pb_meta_json(m, err);
+	char path[PB_PATH_MAX];
+	json_t *o;
 	char *text;
 	int rc;
 
+	if (pb_path_join(path, sizeof(path), dir, "meta.json", err))
+		return PB_ERROR;
+	o = pb_meta_json(m, err);
 	if (!o)
 		return PB_ERROR;
-	snprintf(path, sizeof(path), "%s/meta.json", dir);
 	text = json_dumps(o, JSON_INDENT(2));
 	json_decref(o);
 	if (!text)

@@ -9,14 +9,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/path.h"
+
 int pb_mkdirs(const char *path, struct pb_err *err)
 {
-	char tmp[4096];
-	size_t n = strlen(path);
+	char tmp[PB_PATH_MAX];
 
-	if (n == 0 || n >= sizeof(tmp))
-		return pb_fail(err, "bad folder path '%s'", path);
-	memcpy(tmp, path, n + 1);
+	if (!path[0])
+		return pb_fail(err, "bad folder path ''");
+	if (pb_path_fmt(tmp, sizeof(tmp), err, "%s", path))
+		return PB_ERROR;
 	for (char *p = tmp + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -69,26 +71,30 @@ static int use_given(const char *out, char *buf, size_t len, struct pb_err *err)
 	if (access(out, W_OK) != 0)
 		return pb_fail(err, "--out %s: folder is not writable: %s", out,
 			       strerror(errno));
-	snprintf(buf, len, "%s", out);
-	return PB_OK;
+	return pb_path_fmt(buf, len, err, "%s", out);
 }
 
 static int make_new(const char *name, char *buf, size_t len, struct pb_err *err)
 {
-	char parent[4096], stamp[32];
+	char parent[PB_PATH_MAX], stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 
+	if (!pb_path_component_ok(name) || name[0] == '.')
+		return pb_fail(err,
+			       "'%s' cannot name a results folder; expected "
+			       "one path component not starting with '.'",
+			       name);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	snprintf(parent, sizeof(parent), "results/%s", name);
-	if (pb_mkdirs(parent, err))
+	if (pb_path_join(parent, sizeof(parent), "results", name, err) ||
+	    pb_mkdirs(parent, err))
 		return PB_ERROR;
 	for (int k = 1; k < 1000; k++) {
-		if (k == 1)
-			snprintf(buf, len, "%s/%s", parent, stamp);
-		else
-			snprintf(buf, len, "%s/%s-%d", parent, stamp, k);
+		if (k == 1 ? pb_path_join(buf, len, parent, stamp, err)
+			   : pb_path_fmt(buf, len, err, "%s/%s-%d", parent,
+					 stamp, k))
+			return PB_ERROR;
 		if (mkdir(buf, 0755) == 0)
 			return PB_OK;
 		if (errno != EEXIST)

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include "lib/path.h"
 #include "lib/textbuf.h"
 
 static void names(struct pb_buf *b, const struct pb_param *params, size_t n)
@@ -78,11 +79,11 @@ int pb_results_begin(const char *dir, const struct pb_experiment_file *f,
 		     unsigned repetitions_override, struct pb_err *err)
 {
 	struct pb_buf b = {0};
-	char path[4096];
+	char path[PB_PATH_MAX];
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/experiment.yaml", dir);
-	if (pb_write_file_atomic(path, f->text, f->text_len, err))
+	if (pb_path_join(path, sizeof(path), dir, "experiment.yaml", err) ||
+	    pb_write_file_atomic(path, f->text, f->text_len, err))
 		return PB_ERROR;
 	pb_buf_printf(&b, "experiment,workload,workload_params,"
 			  "strategy_params,baseline_strategy,"
@@ -90,9 +91,10 @@ int pb_results_begin(const char *dir, const struct pb_experiment_file *f,
 			  "warmup,cores,metric_units\n");
 	for (size_t k = 0; k < f->n; k++)
 		experiment_row(&b, &f->items[k], repetitions_override);
-	snprintf(path, sizeof(path), "%s/experiments.csv", dir);
-	rc = b.oom ? pb_fail(err, "out of memory writing %s", path)
-		   : pb_write_file_atomic(path, b.data, b.len, err);
+	rc = pb_path_join(path, sizeof(path), dir, "experiments.csv", err);
+	if (rc == PB_OK)
+		rc = b.oom ? pb_fail(err, "out of memory writing %s", path)
+			   : pb_write_file_atomic(path, b.data, b.len, err);
 	pb_buf_free(&b);
 	return rc;
 }

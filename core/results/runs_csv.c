@@ -146,17 +146,17 @@ fail:
 static void param_fields(const struct pb_runs_csv *w,
 			 const struct pb_cell_spec *s, struct pb_buf *b)
 {
-	char text[8192];
-
 	for (size_t k = 0; k < w->nparams; k++) {
 		const struct pb_value *v = pb_arg(&s->wargs, w->params[k]);
 		if (!v)
 			v = pb_arg(&s->sargs, w->params[k]);
-		text[0] = '\0';
-		if (v)
-			pb_value_format(v, text, sizeof(text));
+		/* Whole, however long: two values never look the same. */
+		char *text = v ? pb_value_text(v) : NULL;
+		if (v && !text)
+			b->oom = true; /* the row is then refused, not cut */
 		pb_buf_printf(b, ",");
-		pb_buf_csv_field(b, text);
+		pb_buf_csv_field(b, text ? text : "");
+		free(text);
 	}
 }
 

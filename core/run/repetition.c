@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "lib/msg.h"
 #include "plugin/abi.h"
 
 struct snapshot {
@@ -51,8 +52,9 @@ static void record(struct pb_measure *m, enum pb_status status,
 		   const char *stage, const struct pb_err *err)
 {
 	m->status = status;
-	snprintf(m->message, sizeof(m->message), "%s: %s", stage,
-		 err->msg[0] ? err->msg : "failed without a message");
+	/* A message: bounded (it crosses a pipe), and cut visibly. */
+	pb_msg_fmt(m->message, sizeof(m->message), "%s: %s", stage,
+		   err->msg[0] ? err->msg : "failed without a message");
 }
 
 /*

@@ -12,11 +12,12 @@
 
 int pb_resume_open(struct pb_resume *r, const char *dir, struct pb_err *err)
 {
-	char path[4200];
+	char path[PB_PATH_MAX];
 
 	*r = (struct pb_resume){.lock = {.fd = -1}};
-	snprintf(r->dir, sizeof(r->dir), "%s", dir);
-	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	if (pb_path_fmt(r->dir, sizeof(r->dir), err, "%s", dir) ||
+	    pb_path_join(path, sizeof(path), dir, "meta.json", err))
+		return PB_ERROR;
 	if (access(dir, F_OK) != 0)
 		return pb_fail(err, "--resume %s: no such results folder", dir);
 	if (access(path, F_OK) != 0)
@@ -29,12 +30,19 @@ int pb_resume_open(struct pb_resume *r, const char *dir, struct pb_err *err)
 	r->locked = true;
 	if (pb_meta_read(path, &r->meta, err))
 		goto fail;
-	snprintf(path, sizeof(path), "%s/runs.csv", dir);
-	if (pb_csv_read(path, PB_CSV_DROP_PARTIAL_TAIL, &r->runs, err))
+	if (pb_path_join(path, sizeof(path), dir, "runs.csv", err) ||
+	    pb_csv_read(path, PB_CSV_DROP_PARTIAL_TAIL, &r->runs, err))
 		goto fail;
 	const char *file = pb_meta_get(&r->meta, "experiment_file");
 	const char *started = pb_meta_get(&r->meta, "started_utc");
 	r->experiment_file = file ? file : "";
+	if (started && strlen(started) >= sizeof(r->started_utc)) {
+		pb_fail(err,
+			"%s/meta.json: started_utc '%.40s...' is not a time "
+			"stamp",
+			dir, started);
+		goto fail;
+	}
 	snprintf(r->started_utc, sizeof(r->started_utc), "%s",
 		 started ? started : "");
 	return PB_OK;
@@ -338,7 +346,7 @@ int pb_resume_mend(struct pb_resume *r, struct pb_err *err)
 {
 	const struct pb_csv *t = &r->runs;
 	struct pb_buf b = {0};
-	char path[4200];
+	char path[PB_PATH_MAX];
 
 	if (!r->mend)
 		return PB_OK;
@@ -354,7 +362,10 @@ int pb_resume_mend(struct pb_resume *r, struct pb_err *err)
 		}
 		pb_buf_printf(&b, "\n");
 	}
-	snprintf(path, sizeof(path), "%s/runs.csv", r->dir);
+	if (pb_path_join(path, sizeof(path), r->dir, "runs.csv", err)) {
+		pb_buf_free(&b);
+		return PB_ERROR;
+	}
 	int rc = b.oom ? pb_fail(err, "out of memory mending %s", path)
 		       : pb_write_file_atomic(path, b.data, b.len, err);
 	pb_buf_free(&b);

@@ -18,11 +18,12 @@
 #include "experiment/cells.h"
 #include "experiment/experiment.h"
 #include "lib/csv_read.h"
+#include "lib/path.h"
 #include "results/lock.h"
 #include "results/meta_read.h"
 
 struct pb_resume {
-	char dir[4096];
+	char dir[PB_PATH_MAX];
 	struct pb_dir_lock lock;
 	bool locked; /* lock is held */
 	struct pb_meta_doc meta;

@@ -86,7 +86,9 @@ enum method { READWRITE, COPY_FILE_RANGE, SENDFILE, MMAP };
 #define CHUNK (1u << 20)
 
 struct copy_state {
-	char folder[PATH_MAX]; /* "" until mkdtemp succeeded */
+	/* "" until mkdtemp succeeded; room is left in a path for the
+	 * "/<kind>-<file>" of every file (file_path never cuts). */
+	char folder[PATH_MAX - 32];
 	uint64_t files, size, block, blocks_per_file, buffer;
 	enum method method;
 	bool by_blocks, fsync;
@@ -360,7 +362,7 @@ static int make_files(struct copy_state *st, const char *dir,
 		      struct pb_host *host, struct pb_err *err)
 {
 	uint64_t *words = malloc(CHUNK);
-	char tmpl[PATH_MAX], abs[PATH_MAX];
+	char tmpl[sizeof(st->folder)], abs[PATH_MAX];
 	int rc = PB_OK;
 
 	if (!words)
@@ -370,7 +372,14 @@ static int make_files(struct copy_state *st, const char *dir,
 		rc = pb_fail(err, "dir '%s': %s", dir, strerror(errno));
 		goto out;
 	}
-	snprintf(tmpl, sizeof(tmpl), "%s/parabench-copy-XXXXXX", abs);
+	if (snprintf(tmpl, sizeof(tmpl), "%s/parabench-copy-XXXXXX", abs) >=
+	    (int)sizeof(tmpl)) {
+		rc = pb_fail(err,
+			     "dir '%s': its path is too long for the files "
+			     "inside (at most %zu bytes)",
+			     dir, sizeof(tmpl) - 23);
+		goto out;
+	}
 	if (!mkdtemp(tmpl)) {
 		rc = pb_fail(err, "cannot create a folder in dir '%s': %s", dir,
 			     strerror(errno));

@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "run/supervise.h"
 #include "lib/csv_read.h"
 #include "pbtest.h"
+#include "run/supervise.h"
 
 #ifndef PB_SOURCE_DIR
 #define PB_SOURCE_DIR "."
@@ -87,8 +87,7 @@ const char *pbt_scratch_data(const char *name)
 {
 	char src[4096];
 
-	snprintf(src, sizeof(src), "%s/%s", pbt_source_path("tests/data"),
-		 name);
+	pbt_fmt(src, "%s/%s", pbt_source_path("tests/data"), name);
 	pbt_copy_tree(src, pbt_scratch_new());
 	return scratch;
 }

@@ -40,6 +40,15 @@ const char *pbt_scratch_data(const char *name);
  */
 void pbt_scratch_remove(void);
 
+/*
+ * snprintf into the array buf, failing the test when the text does not
+ * fit: a test's path is never silently cut either. Needs Criterion.
+ */
+#define pbt_fmt(buf, ...)                                                      \
+	cr_assert_lt((size_t)snprintf(buf, sizeof(buf), __VA_ARGS__),          \
+		     sizeof(buf), "does not fit in %zu bytes: %s",             \
+		     sizeof(buf), buf)
+
 /* Writes text to dir/name, replacing the file. */
 void pbt_write_in(const char *dir, const char *name, const char *text);
 
