@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "lib/csv_read.h"
+#include "lib/path.h"
 #include "lib/textbuf.h"
 #include "mannwhitney.h"
 #include "stats.h"
@@ -226,16 +227,14 @@ out:
 
 static int load_side(struct side *s, const char *dir, struct pb_err *err)
 {
-	char path[4096];
+	char path[PB_PATH_MAX];
 
 	*s = (struct side){.dir = dir};
-	if ((size_t)snprintf(path, sizeof(path), "%s/runs.csv", dir) >=
-	    sizeof(path))
-		return pb_fail(err, "%s: the path is too long", dir);
-	if (pb_csv_read(path, PB_CSV_DROP_PARTIAL_TAIL, &s->runs, err))
+	if (pb_path_join(path, sizeof(path), dir, "runs.csv", err) ||
+	    pb_csv_read(path, PB_CSV_DROP_PARTIAL_TAIL, &s->runs, err))
 		return PB_ERROR;
-	snprintf(path, sizeof(path), "%s/experiments.csv", dir);
-	if (pb_csv_read(path, 0, &s->exps, err))
+	if (pb_path_join(path, sizeof(path), dir, "experiments.csv", err) ||
+	    pb_csv_read(path, 0, &s->exps, err))
 		return PB_ERROR;
 	return columns(s, err) || build_cells(s, err) ? PB_ERROR : PB_OK;
 }

@@ -12,6 +12,7 @@
 
 #include <math.h>
 
+#include "lib/path.h"
 #include "lib/textbuf.h"
 
 bool pb_compare_regressed(const struct pb_cmp_cell *c, double threshold)
@@ -179,11 +180,10 @@ static void md(const struct pb_comparison *c, const char *a, const char *b_,
 static int write_one(const char *dir, const char *name, const struct pb_buf *b,
 		     struct pb_err *err)
 {
-	char path[4096];
+	char path[PB_PATH_MAX];
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-	    sizeof(path))
-		return pb_fail(err, "%s: the path is too long", dir);
+	if (pb_path_join(path, sizeof(path), dir, name, err))
+		return PB_ERROR;
 	if (b->oom)
 		return pb_fail(err, "out of memory writing %s", path);
 	return pb_write_file_atomic(path, b->data ? b->data : "", b->len, err);

@@ -10,6 +10,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "lib/path.h"
+
 static const char lock_name[] = "run.lock";
 
 /* Replaces the file's text with our pid. */
@@ -27,16 +29,12 @@ static int write_pid(int fd, const char *path, struct pb_err *err)
 static int lock_path(const char *dir, char *path, size_t len,
 		     struct pb_err *err)
 {
-	int n = snprintf(path, len, "%s/%s", dir, lock_name);
-
-	if (n < 0 || (size_t)n >= len)
-		return pb_fail(err, "%s: path too long", dir);
-	return PB_OK;
+	return pb_path_join(path, len, dir, lock_name, err);
 }
 
 int pb_lock_claim(const char *dir, struct pb_dir_lock *l, struct pb_err *err)
 {
-	char path[4200];
+	char path[PB_PATH_MAX];
 
 	l->fd = -1;
 	if (lock_path(dir, path, sizeof(path), err))
@@ -82,7 +80,7 @@ static long holder(int fd)
 
 int pb_lock_take(const char *dir, struct pb_dir_lock *l, struct pb_err *err)
 {
-	char path[4200];
+	char path[PB_PATH_MAX];
 
 	l->fd = -1;
 	if (lock_path(dir, path, sizeof(path), err))
