@@ -13,6 +13,7 @@
 
 #include "lib/csv_read.h"
 #include "pbt_files.h"
+#include "pbt_procs.h"
 #include "pbtest.h"
 
 static void enter_tmp(void)
@@ -212,4 +213,145 @@ Test(e2e_procs, a_plugin_that_exits_while_loading_is_named)
 		free(err);
 	}
 	cr_assert_neq(access("res", F_OK), 0, "no results folder");
+}
+
+/* ---- Nothing outlives the runner or its cell ---------------------------- */
+
+static void gate_yaml(const char *strategy, unsigned workers, unsigned tasks)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "name: gated\nworkload: gate\n"
+		 "params: { tasks: %u, fifo: gate.fifo }\n"
+		 "strategies: [%s]\nworkers: [%u]\n"
+		 "repetitions: 3\nwarmup: 0\ntimeout: 5s\n",
+		 tasks, strategy, workers);
+	pbt_write("g.yaml", text);
+}
+
+/* kill -9 of the runner while every worker is inside a task. */
+static void kill_runner_mid_cell(const char *strategy, unsigned ready)
+{
+	pid_t below[64];
+
+	pbt_adopt_orphans();
+	gate_yaml(strategy, 2, 2);
+	int gate = pbt_gate_open("gate.fifo");
+	pid_t pid = pbt_parabench_start(
+	    (const char *[]){"run", "g.yaml", "--out", "res", "--plugin-dir",
+			     test_plugins(), NULL});
+	for (unsigned k = 0; k < ready; k++)
+		pbt_gate_expect(gate, 'r');
+	size_t n = pbt_descendants(pid, below, PB_COUNT(below));
+	cr_assert_geq(n,
+		      1 + (ready > 1 && strcmp(strategy, "pthreads") ? 2 : 0),
+		      "%s: the cell (and its workers) run", strategy);
+	cr_assert_eq(kill(pid, SIGKILL), 0);
+	cr_assert_eq(waitpid(pid, NULL, 0), pid);
+	pbt_assert_children_gone(10, strategy);
+	close(gate);
+}
+
+Test(e2e_procs, kill_9_of_the_runner_ends_a_serial_cell)
+{
+	kill_runner_mid_cell("serial", 1);
+}
+
+Test(e2e_procs, kill_9_of_the_runner_ends_a_pthreads_cell)
+{
+	kill_runner_mid_cell("pthreads", 2);
+}
+
+Test(e2e_procs, kill_9_of_the_runner_ends_a_fork_cell_and_its_workers)
+{
+	kill_runner_mid_cell("fork", 2);
+}
+
+Test(e2e_procs, kill_9_of_the_runner_ends_a_shm_cell_and_its_workers)
+{
+	kill_runner_mid_cell("shm", 2);
+}
+
+Test(e2e_procs, kill_9_of_the_runner_ends_the_pipe_peers_too)
+{
+	pid_t below[64];
+	size_t n = 0;
+
+	pbt_adopt_orphans();
+	pbt_write("p.yaml", "name: peers\nworkload: pipe\n"
+			    "params: { mode: pingpong, tasks: 2, "
+			    "round_trips: 1e9 }\n"
+			    "strategies: [fork]\nworkers: [2]\n"
+			    "repetitions: 1\nwarmup: 0\ntimeout: 5m\n");
+	pid_t pid = pbt_parabench_start(
+	    (const char *[]){"run", "p.yaml", "--out", "res", NULL});
+	/* The cell, 2 workers and their 2 peers: wait (bounded) for all 5. */
+	for (int tries = 0; tries < 3000 && n < 5; tries++) {
+		n = pbt_descendants(pid, below, PB_COUNT(below));
+		if (n < 5)
+			usleep(10000);
+	}
+	cr_assert_eq(n, 5, "cell, workers and peers: %zu processes", n);
+	cr_assert_eq(kill(pid, SIGKILL), 0);
+	cr_assert_eq(waitpid(pid, NULL, 0), pid);
+	pbt_assert_children_gone(10, "pipe peers");
+}
+
+/* Runs the daemon plugin under strategy; every row says 1 was killed. */
+static void run_daemons(const char *strategy, const char *extra)
+{
+	char text[512];
+	struct pbt_proc p;
+	struct pb_csv t;
+	struct pb_err err = {{0}};
+
+	pbt_adopt_orphans();
+	snprintf(text, sizeof(text),
+		 "name: d\nworkload: daemon\nparams: { tasks: 2 }\n"
+		 "strategies: [%s]\nworkers: [2]\nrepetitions: 2\n"
+		 "warmup: 1\n",
+		 strategy);
+	pbt_write("d.yaml", text);
+	pbt_parabench(&p,
+		      (const char *[]){"run", "d.yaml", "--out", "res",
+				       "--quiet", "--no-report", "--plugin-dir",
+				       test_plugins(), extra, NULL});
+	cr_assert_eq(p.status, 0, "%s: exit %d: %s", strategy, p.status, p.err);
+	cr_assert_eq(pb_csv_read("res/runs.csv", 0, &t, &err), PB_OK, "%s",
+		     err.msg);
+	cr_assert_eq(t.nrows, 2);
+	for (size_t r = 0; r < t.nrows; r++)
+		cr_assert_str_eq(pb_csv_get(&t, r, "status"), "ok");
+	/* The warm-up's daemon is counted in the first row. */
+	cr_assert_str_eq(pb_csv_get(&t, 0, "message"),
+			 "2 processes left behind by the plugins (killed)",
+			 "%s", strategy);
+	cr_assert_str_eq(pb_csv_get(&t, 1, "message"),
+			 "1 process left behind by the plugins (killed)", "%s",
+			 strategy);
+	pb_csv_free(&t);
+	pbt_proc_free(&p);
+	pbt_assert_children_gone(5, strategy);
+}
+
+Test(e2e_procs, daemons_of_a_plugin_are_killed_and_counted)
+{
+	run_daemons("serial", NULL);
+}
+
+Test(e2e_procs, daemons_of_workers_are_killed_and_counted)
+{
+	run_daemons("fork", NULL);
+}
+
+Test(e2e_procs, daemons_are_killed_without_cgroups_too)
+{
+	setenv("PARABENCH_NO_CGROUP", "1", 1);
+	run_daemons("fork", NULL);
+}
+
+Test(e2e_procs, daemons_are_killed_without_isolation_too)
+{
+	run_daemons("pthreads", "--no-isolate");
 }

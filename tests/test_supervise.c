@@ -73,7 +73,7 @@ static void exec(struct rows *r, unsigned nreps, unsigned warmup,
 
 static void init(void)
 {
-	pb_supervise_init();
+	pb_supervise_init(true);
 	pb_interrupted = 0;
 }
 

@@ -215,7 +215,8 @@ int pb_runs_csv_write(struct pb_runs_csv *w, const struct pb_cell *cell,
 	param_fields(w, s, &b);
 	metric_fields(w, s, m, &b);
 	pb_buf_printf(&b, ",");
-	pb_buf_csv_field(&b, m->status == PB_STATUS_OK ? "" : m->message);
+	/* An ok row may carry a note too (processes left behind). */
+	pb_buf_csv_field(&b, m->message);
 	pb_buf_printf(&b, "\n");
 	int rc = pb_append_all(w->fd, w->path, &b, err);
 	pb_buf_free(&b);

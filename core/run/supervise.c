@@ -8,12 +8,24 @@
  *               of the timeout.
  *   MSG_PATH    setup made this path (own_path): remove it if the cell dies.
  *   MSG_MEASURE the struct pb_measure of rep.
- * The runner watches the pipe and a pidfd of the cell process with poll(),
+ * The runner watches the pipe and a pidfd of the cell process with ppoll(),
  * so neither a silent hang nor grandchildren holding the pipe open (which
- * would delay EOF) can fool it.
+ * would delay EOF) can fool it; SIGINT and SIGTERM are blocked but during
+ * ppoll, so an interruption can never land between the check of
+ * pb_interrupted and the wait.
+ *
+ * Nothing a cell starts outlives it or the runner: the cell process dies
+ * with the runner (parent-death signal); each cell runs in a cgroup of its
+ * own where one can be made (cellgroup.h), killed whole when the cell ends;
+ * the cell process, a subreaper, kills and reaps every process re-parented
+ * to it after each repetition, counting them in the row's message; and the
+ * runner, a subreaper too, does the same when the cell process has ended
+ * (orphans.h).
  */
 #define _GNU_SOURCE
 #include "supervise.h"
+#include "cellgroup.h"
+#include "orphans.h"
 #include "repetition.h"
 
 #include "lib/file.h"
@@ -32,6 +44,11 @@
 #include <unistd.h>
 
 volatile sig_atomic_t pb_interrupted;
+
+/* pb_supervise_init was called: every child of ours but the cell process
+ * is an orphan left behind. */
+static bool reaper;
+static bool use_cgroups;
 
 enum msg_type { MSG_START = 1, MSG_PATH, MSG_MEASURE };
 
@@ -54,6 +71,8 @@ struct supervisor {
 	bool killed_to_stop; /* killed for a second interrupt: no rows */
 	char *owned[MAX_OWNED];
 	size_t nowned;
+	struct pb_cellgroup group;
+	size_t left_behind; /* found when the cell process ended */
 };
 
 static double now_s(void)
@@ -78,6 +97,24 @@ static struct pb_host make_host(const struct pb_cell *cell,
 	};
 }
 
+/* In the runner: kills and reaps what the plugins left behind. */
+static size_t sweep(void)
+{
+	return reaper ? pb_orphans_reap(0) : 0;
+}
+
+/* Says in m's message that n processes were left behind. */
+static void note_left_behind(struct pb_measure *m, size_t n)
+{
+	size_t len = strnlen(m->message, sizeof(m->message) - 1);
+
+	if (n == 0)
+		return;
+	snprintf(m->message + len, sizeof(m->message) - len,
+		 "%s%zu process%s left behind by the plugins (killed)",
+		 len ? "; " : "", n, n == 1 ? "" : "es");
+}
+
 /* ---- In the runner's own process (--no-isolate) ---------------------- */
 
 static void own_path_here(struct pb_host *host, const char *path)
@@ -91,10 +128,16 @@ static int run_here(const struct pb_cell_job *job, struct pb_err *err)
 	struct pb_host host = make_host(job->cell, own_path_here, NULL);
 	struct pb_measure m;
 
-	for (unsigned w = 0; w < job->warmup && !pb_interrupted; w++)
+	size_t left = 0; /* by warm-ups: told in the next row */
+
+	for (unsigned w = 0; w < job->warmup && !pb_interrupted; w++) {
 		pb_repetition_run(&job->cell->spec, &host, &m);
+		left += sweep();
+	}
 	for (size_t k = 0; k < job->nreps && !pb_interrupted; k++) {
 		pb_repetition_run(&job->cell->spec, &host, &m);
+		note_left_behind(&m, left + sweep());
+		left = 0;
 		if (job->on_measure(job->ctx, job->reps[k], &m, err))
 			return PB_ERROR;
 	}
@@ -156,21 +199,34 @@ static void child_signals(void)
 }
 
 static __attribute__((noreturn)) void child_main(const struct pb_cell_job *job,
-						 int fd)
+						 int fd, pid_t runner,
+						 struct pb_cellgroup *group)
 {
 	struct pb_host host = make_host(job->cell, own_path_child, NULL);
 	struct pb_measure m;
 
+	/* Die with the runner, whatever kills it (kill -9 included). If it
+	 * died before this was set, we were re-parented already: leave. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != runner)
+		_exit(72);
+	pb_cellgroup_join(group);
 	child_fd = fd;
 	setpgid(0, 0);
 	child_signals();
+	/* Orphans of the plugins' processes (a daemon) become ours: after a
+	 * repetition, teardown included, every child we have is one. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	size_t left = 0; /* by warm-ups: told in the next row */
 	for (unsigned w = 0; w < job->warmup && !child_stop; w++) {
 		send_msg(MSG_START, 0, NULL, 0);
 		pb_repetition_run(&job->cell->spec, &host, &m);
+		left += pb_orphans_reap(0);
 	}
 	for (size_t k = 0; k < job->nreps && !child_stop; k++) {
 		send_msg(MSG_START, job->reps[k], NULL, 0);
 		pb_repetition_run(&job->cell->spec, &host, &m);
+		note_left_behind(&m, left + pb_orphans_reap(0));
+		left = 0;
 		send_msg(MSG_MEASURE, job->reps[k], &m, sizeof(m));
 	}
 	_exit(0);
@@ -201,9 +257,10 @@ int pb_remove_tree(const char *path)
 		   : PB_ERROR;
 }
 
-void pb_supervise_init(void)
+void pb_supervise_init(bool cgroups)
 {
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	reaper = prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
+	use_cgroups = cgroups;
 }
 
 /* Reads exactly len bytes; false at EOF or error. */
@@ -263,6 +320,7 @@ static bool take_message(struct supervisor *s, int *rc, struct pb_err *err)
 	if (h.type == MSG_MEASURE && h.len == sizeof(m) &&
 	    read_all(s->rfd, &m, sizeof(m)) && s->next < s->job->nreps) {
 		s->next++;
+		m.message[sizeof(m.message) - 1] = '\0';
 		if (*rc == PB_OK)
 			*rc = s->job->on_measure(s->job->ctx, h.rep, &m, err);
 		return true;
@@ -276,17 +334,25 @@ static void kill_group(struct supervisor *s)
 	kill(s->pid, SIGKILL);
 }
 
-/* Reaps the cell process and every orphan of its group; returns status. */
+/*
+ * Reaps the cell process, then ends everything it left: its cgroup, its
+ * process group, and every orphan re-parented to us (counted in
+ * s->left_behind). Returns the cell process's wait status.
+ */
 static int reap(struct supervisor *s)
 {
 	int status = 0;
 
 	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
 		;
+	pb_cellgroup_kill(&s->group);
 	/* Grandchildren left behind die with the group, then are ours. */
 	kill(-s->pid, SIGKILL);
 	while (waitpid(-s->pid, NULL, 0) > 0 || errno == EINTR)
 		;
+	if (reaper)
+		s->left_behind = pb_orphans_reap(0);
+	pb_cellgroup_remove(&s->group);
 	return status;
 }
 
@@ -321,7 +387,13 @@ static int settle(struct supervisor *s, enum pb_status st, const char *what,
 	for (bool first = true; s->next < s->job->nreps && rc == PB_OK;
 	     first = false) {
 		unsigned rep = s->job->reps[s->next++];
-		if (first)
+		if (first && s->left_behind)
+			snprintf(why, sizeof(why),
+				 "cell process %s during %s; %zu process%s "
+				 "left behind by the plugins (killed)",
+				 what, where, s->left_behind,
+				 s->left_behind == 1 ? "" : "es");
+		else if (first)
 			snprintf(why, sizeof(why), "cell process %s during %s",
 				 what, where);
 		else
@@ -343,12 +415,18 @@ static void remove_owned(struct supervisor *s)
 	s->nowned = 0;
 }
 
-static int poll_timeout_ms(const struct supervisor *s)
+/* The time left until the deadline into ts; NULL when there is none. */
+static struct timespec *poll_timeout(const struct supervisor *s,
+				     struct timespec *ts)
 {
 	if (s->deadline <= 0)
-		return -1;
+		return NULL;
 	double left = s->deadline - now_s();
-	return left <= 0 ? 0 : (int)(left * 1000) + 1;
+	if (left < 0)
+		left = 0;
+	ts->tv_sec = (time_t)left;
+	ts->tv_nsec = (long)((left - (double)ts->tv_sec) * 1e9);
+	return ts;
 }
 
 /* Passes an interruption on: first ask the cell to stop, then kill it. */
@@ -369,10 +447,17 @@ static int supervise(struct supervisor *s, struct pb_err *err)
 	struct pollfd fds[2] = {{s->rfd, POLLIN, 0}, {s->pidfd, POLLIN, 0}};
 	bool timed_out = false, eof = false;
 	int rc = PB_OK;
+	sigset_t stops, open_mask;
+	struct timespec ts;
 
+	/* Interruptions arrive only inside ppoll, which then returns. */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stops, &open_mask);
 	while (!eof) {
 		forward_interrupt(s);
-		int n = poll(fds, 2, poll_timeout_ms(s));
+		int n = ppoll(fds, 2, poll_timeout(s, &ts), &open_mask);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n == 0) {
@@ -391,6 +476,7 @@ static int supervise(struct supervisor *s, struct pb_err *err)
 	fcntl(s->rfd, F_SETFL, O_NONBLOCK);
 	while (!timed_out && !eof && take_message(s, &rc, err))
 		;
+	sigprocmask(SIG_SETMASK, &open_mask, NULL);
 	int status = reap(s);
 	char what[160];
 	if (timed_out) {
@@ -412,22 +498,29 @@ static int supervise(struct supervisor *s, struct pb_err *err)
 static int run_isolated(const struct pb_cell_job *job, struct pb_err *err)
 {
 	struct supervisor s = {.job = job, .rfd = -1, .pidfd = -1};
+	pid_t runner = getpid();
 	int fds[2];
 
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		return pb_fail(err, "cannot make a pipe for a cell: %s",
 			       strerror(errno));
+	if (!use_cgroups || !pb_cellgroup_create(&s.group))
+		s.group = (struct pb_cellgroup){.procs_fd = -1};
 	s.pid = fork();
 	if (s.pid < 0) {
+		int e = errno;
 		close(fds[0]);
 		close(fds[1]);
+		pb_cellgroup_forked(&s.group);
+		pb_cellgroup_remove(&s.group);
 		return pb_fail(err, "cannot fork a cell process: %s",
-			       strerror(errno));
+			       strerror(e));
 	}
 	if (s.pid == 0) {
 		close(fds[0]);
-		child_main(job, fds[1]);
+		child_main(job, fds[1], runner, &s.group);
 	}
+	pb_cellgroup_forked(&s.group);
 	setpgid(s.pid, s.pid); /* also here: no race with the child's own */
 	close(fds[1]);
 	s.rfd = fds[0];

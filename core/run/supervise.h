@@ -8,6 +8,8 @@
  * each repetition by killing the cell's whole process group, and turns a
  * death or a timeout into rows, keeping every row already measured. Paths
  * the workload registered with own_path are removed if the cell dies.
+ * The cell process dies with the runner; what the plugins leave behind is
+ * killed (see pb_supervise_init).
  */
 #ifndef PB_SUPERVISE_H
 #define PB_SUPERVISE_H
@@ -46,9 +48,13 @@ int pb_supervise_cell(const struct pb_cell_job *job, struct pb_err *err);
 
 /*
  * Makes the calling process the reaper of orphaned descendants, so that
- * the processes of a killed cell are reaped by the runner. Call once.
+ * the processes of a killed cell, and any a plugin left behind (a daemon),
+ * are killed and reaped by the runner after each repetition and cell:
+ * from then on, every child of the caller but a cell process is taken for
+ * a left-behind orphan. With cgroups, each cell process runs in a cgroup
+ * v2 of its own where one can be made (cellgroup.h). Call once.
  */
-void pb_supervise_init(void);
+void pb_supervise_init(bool cgroups);
 
 /* Removes path recursively without following links; for own_path. */
 int pb_remove_tree(const char *path);

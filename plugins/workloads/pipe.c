@@ -41,6 +41,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -372,9 +373,15 @@ static int peer_start(struct peer *p, struct pb_err *err)
 		p->started = true;
 		return PB_OK;
 	}
+	pid_t parent = getpid();
 	p->pid = fork();
 	if (p->pid == 0) {
 		sigset_t set;
+		/* Die with the task's process, whatever kills it; if it died
+		 * before that was set up, we were re-parented: leave. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+		    getppid() != parent)
+			_exit(125);
 		sigemptyset(&set);
 		sigaddset(&set, SIGPIPE);
 		sigprocmask(SIG_BLOCK, &set, NULL);

@@ -1,0 +1,178 @@
+/*
+ * cellgroup.c — a cgroup v2 per cell process (see cellgroup.h).
+ *
+ * The cgroup2 mount comes from /proc/self/mountinfo and this process's
+ * cgroup from the "0::" line of /proc/self/cgroup; the cell's cgroup is a
+ * child of it. No controller is enabled in it: it only groups processes.
+ */
+#define _GNU_SOURCE
+#include "cellgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The folder of this process's own cgroup v2 into base; false if none. */
+static bool own_cgroup(char *base, size_t len)
+{
+	char line[PATH_MAX + 512], mnt[PATH_MAX] = "", root[PATH_MAX] = "";
+	char path[PATH_MAX] = "";
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	while (f && !mnt[0] && fgets(line, sizeof(line), f)) {
+		char r[PATH_MAX], m[PATH_MAX], *sep = strstr(line, " - ");
+		/* id parent dev root mountpoint ... - fstype source opts */
+		if (sep && strncmp(sep, " - cgroup2 ", 11) == 0 &&
+		    sscanf(line, "%*s %*s %*s %4095s %4095s", r, m) == 2 &&
+		    !strchr(m, '\\') && !strchr(r, '\\')) {
+			snprintf(mnt, sizeof(mnt), "%s", m);
+			snprintf(root, sizeof(root), "%s", r);
+		}
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/self/cgroup", "re");
+	while (f && !path[0] && fgets(line, sizeof(line), f))
+		if (strncmp(line, "0::", 3) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(path, sizeof(path), "%s", line + 3);
+		}
+	if (f)
+		fclose(f);
+	if (!mnt[0] || path[0] != '/')
+		return false;
+	/* The mount shows the hierarchy from root on (cgroup namespaces). */
+	size_t rl = strcmp(root, "/") == 0 ? 0 : strlen(root);
+	if (rl &&
+	    (strncmp(path, root, rl) != 0 || (path[rl] && path[rl] != '/')))
+		return false;
+	int n = snprintf(base, len, "%s%s", mnt, path + rl);
+	/* "/" as the own cgroup leaves a trailing slash: drop it. */
+	if (n > 1 && base[n - 1] == '/')
+		base[n - 1] = '\0';
+	return n > 0 && (size_t)n < len;
+}
+
+/*
+ * Removes the empty cgroups of runners that are gone: a runner killed
+ * with SIGKILL cannot remove its last one. A cgroup still holding
+ * processes, or of a live runner, is left alone.
+ */
+static void remove_stale(const char *base)
+{
+	DIR *d = opendir(base);
+	char path[PATH_MAX + 256];
+
+	for (struct dirent *e; d && (e = readdir(d));) {
+		int pid;
+		unsigned n;
+		char end;
+		if (sscanf(e->d_name, "parabench-%d-%u%c", &pid, &n, &end) !=
+			2 ||
+		    pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", base, e->d_name);
+		rmdir(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+bool pb_cellgroup_create(struct pb_cellgroup *g)
+{
+	static unsigned serial;
+	char base[PATH_MAX], file[PATH_MAX + 32];
+
+	g->dir[0] = '\0';
+	g->procs_fd = -1;
+	if (!own_cgroup(base, sizeof(base)))
+		return false;
+	if (serial == 0)
+		remove_stale(base);
+	int n = snprintf(g->dir, sizeof(g->dir), "%s/parabench-%d-%u", base,
+			 (int)getpid(), ++serial);
+	if (n < 0 || (size_t)n >= sizeof(g->dir) || mkdir(g->dir, 0755) != 0) {
+		g->dir[0] = '\0';
+		return false;
+	}
+	snprintf(file, sizeof(file), "%s/cgroup.kill", g->dir);
+	if (access(file, W_OK) == 0) {
+		snprintf(file, sizeof(file), "%s/cgroup.procs", g->dir);
+		g->procs_fd = open(file, O_WRONLY | O_CLOEXEC);
+	}
+	if (g->procs_fd < 0) { /* no cgroup.kill (Linux < 5.14): none */
+		rmdir(g->dir);
+		g->dir[0] = '\0';
+		return false;
+	}
+	return true;
+}
+
+void pb_cellgroup_join(struct pb_cellgroup *g)
+{
+	if (g->procs_fd < 0)
+		return;
+	/* "0" is the writer itself. A failure leaves the cell where the
+	 * runner is; the subreaper sweep still ends what escapes. */
+	if (write(g->procs_fd, "0", 1) != 1)
+		(void)0;
+	close(g->procs_fd);
+	g->procs_fd = -1;
+}
+
+void pb_cellgroup_forked(struct pb_cellgroup *g)
+{
+	if (g->procs_fd >= 0)
+		close(g->procs_fd);
+	g->procs_fd = -1;
+}
+
+/* True when the cgroup's cgroup.events says "populated 0". */
+static bool is_empty(int events_fd)
+{
+	char buf[256];
+	ssize_t n = pread(events_fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return true; /* gone or unreadable: nothing to wait for */
+	buf[n] = '\0';
+	return strstr(buf, "populated 0") != NULL;
+}
+
+void pb_cellgroup_kill(struct pb_cellgroup *g)
+{
+	char file[PATH_MAX + 32];
+
+	if (!g->dir[0])
+		return;
+	snprintf(file, sizeof(file), "%s/cgroup.kill", g->dir);
+	int fd = open(file, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "1", 1) != 1)
+			(void)0;
+		close(fd);
+	}
+	/* cgroup.events changes (POLLPRI) when the last process is gone. */
+	snprintf(file, sizeof(file), "%s/cgroup.events", g->dir);
+	int ev = open(file, O_RDONLY | O_CLOEXEC);
+	for (int tries = 0; ev >= 0 && !is_empty(ev) && tries < 100; tries++) {
+		struct pollfd p = {ev, POLLPRI, 0};
+		poll(&p, 1, 100);
+	}
+	if (ev >= 0)
+		close(ev);
+}
+
+void pb_cellgroup_remove(struct pb_cellgroup *g)
+{
+	if (!g->dir[0])
+		return;
+	rmdir(g->dir); /* still busy (a process stuck in D state): left */
+	g->dir[0] = '\0';
+}
