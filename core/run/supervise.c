@@ -200,7 +200,8 @@ static void child_signals(void)
 
 static __attribute__((noreturn)) void child_main(const struct pb_cell_job *job,
 						 int fd, pid_t runner,
-						 struct pb_cellgroup *group)
+						 struct pb_cellgroup *group,
+						 const sigset_t *mask)
 {
 	struct pb_host host = make_host(job->cell, own_path_child, NULL);
 	struct pb_measure m;
@@ -213,6 +214,9 @@ static __attribute__((noreturn)) void child_main(const struct pb_cell_job *job,
 	child_fd = fd;
 	setpgid(0, 0);
 	child_signals();
+	/* SIGUSR1 was blocked from before fork until its handler was set: a
+	 * stop request sent at once is now delivered, not deadly. */
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	/* Orphans of the plugins' processes (a daemon) become ours: after a
 	 * repetition, teardown included, every child we have is one. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -499,6 +503,7 @@ static int run_isolated(const struct pb_cell_job *job, struct pb_err *err)
 {
 	struct supervisor s = {.job = job, .rfd = -1, .pidfd = -1};
 	pid_t runner = getpid();
+	sigset_t usr1, mask;
 	int fds[2];
 
 	if (pipe2(fds, O_CLOEXEC) != 0)
@@ -506,7 +511,12 @@ static int run_isolated(const struct pb_cell_job *job, struct pb_err *err)
 			       strerror(errno));
 	if (!use_cgroups || !pb_cellgroup_create(&s.group))
 		s.group = (struct pb_cellgroup){.procs_fd = -1};
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &mask);
 	s.pid = fork();
+	if (s.pid != 0)
+		sigprocmask(SIG_SETMASK, &mask, NULL);
 	if (s.pid < 0) {
 		int e = errno;
 		close(fds[0]);
@@ -518,7 +528,7 @@ static int run_isolated(const struct pb_cell_job *job, struct pb_err *err)
 	}
 	if (s.pid == 0) {
 		close(fds[0]);
-		child_main(job, fds[1], runner, &s.group);
+		child_main(job, fds[1], runner, &s.group, &mask);
 	}
 	pb_cellgroup_forked(&s.group);
 	setpgid(s.pid, s.pid); /* also here: no race with the child's own */
