@@ -22,7 +22,7 @@ static const struct pb_param params[] = {
 };
 
 static const struct pb_metric metrics[] = {
-    {"sum", "", "sum of task + 1 over the tasks"},
+    {"sum", "", "sum of task + 1 over the tasks", 0},
 };
 
 static int daemon_setup(const struct pb_args *args, struct pb_host *host,
@@ -83,6 +83,7 @@ static int daemon_run_task(void *state, void *worker, size_t task, void *result,
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = daemon_setup,
     .run_task = daemon_run_task,
     .reduce = pbt_reduce_sum,

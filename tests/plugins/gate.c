@@ -27,7 +27,7 @@ static const struct pb_param params[] = {
 };
 
 static const struct pb_metric metrics[] = {
-    {"sum", "", "sum of task + 1 over the tasks"},
+    {"sum", "", "sum of task + 1 over the tasks", 0},
 };
 
 struct gate {
@@ -81,6 +81,7 @@ static int gate_run_task(void *state, void *worker, size_t task, void *result,
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = gate_setup,
     .run_task = gate_run_task,
     .reduce = pbt_reduce_sum,
