@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/path.h"
+
 /* The folder of this process's own cgroup v2 into base; false if none. */
 static bool own_cgroup(char *base, size_t len)
 {
@@ -31,8 +33,8 @@ static bool own_cgroup(char *base, size_t len)
 		if (sep && strncmp(sep, " - cgroup2 ", 11) == 0 &&
 		    sscanf(line, "%*s %*s %*s %4095s %4095s", r, m) == 2 &&
 		    !strchr(m, '\\') && !strchr(r, '\\')) {
-			snprintf(mnt, sizeof(mnt), "%s", m);
-			snprintf(root, sizeof(root), "%s", r);
+			memcpy(mnt, m, sizeof(mnt)); /* both PATH_MAX */
+			memcpy(root, r, sizeof(root));
 		}
 	}
 	if (f)
@@ -41,7 +43,8 @@ static bool own_cgroup(char *base, size_t len)
 	while (f && !path[0] && fgets(line, sizeof(line), f))
 		if (strncmp(line, "0::", 3) == 0) {
 			line[strcspn(line, "\n")] = '\0';
-			snprintf(path, sizeof(path), "%s", line + 3);
+			if (strlen(line + 3) < sizeof(path))
+				memcpy(path, line + 3, strlen(line + 3) + 1);
 		}
 	if (f)
 		fclose(f);
@@ -52,11 +55,14 @@ static bool own_cgroup(char *base, size_t len)
 	if (rl &&
 	    (strncmp(path, root, rl) != 0 || (path[rl] && path[rl] != '/')))
 		return false;
-	int n = snprintf(base, len, "%s%s", mnt, path + rl);
+	struct pb_err why;
+	if (pb_path_fmt(base, len, &why, "%s%s", mnt, path + rl))
+		return false;
 	/* "/" as the own cgroup leaves a trailing slash: drop it. */
+	size_t n = strlen(base);
 	if (n > 1 && base[n - 1] == '/')
 		base[n - 1] = '\0';
-	return n > 0 && (size_t)n < len;
+	return true;
 }
 
 /*
@@ -77,8 +83,10 @@ static void remove_stale(const char *base)
 			2 ||
 		    pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", base, e->d_name);
-		rmdir(path);
+		struct pb_err why;
+		if (pb_path_join(path, sizeof(path), base, e->d_name, &why) ==
+		    0)
+			rmdir(path);
 	}
 	if (d)
 		closedir(d);
@@ -95,17 +103,19 @@ bool pb_cellgroup_create(struct pb_cellgroup *g)
 		return false;
 	if (serial == 0)
 		remove_stale(base);
-	int n = snprintf(g->dir, sizeof(g->dir), "%s/parabench-%d-%u", base,
-			 (int)getpid(), ++serial);
-	if (n < 0 || (size_t)n >= sizeof(g->dir) || mkdir(g->dir, 0755) != 0) {
+	struct pb_err why;
+	if (pb_path_fmt(g->dir, sizeof(g->dir), &why, "%s/parabench-%d-%u",
+			base, (int)getpid(), ++serial) ||
+	    pb_path_join(file, sizeof(file), g->dir, "cgroup.procs", &why) ||
+	    mkdir(g->dir, 0755) != 0) {
 		g->dir[0] = '\0';
 		return false;
 	}
-	snprintf(file, sizeof(file), "%s/cgroup.kill", g->dir);
-	if (access(file, W_OK) == 0) {
-		snprintf(file, sizeof(file), "%s/cgroup.procs", g->dir);
+	if (pb_path_join(file, sizeof(file), g->dir, "cgroup.kill", &why) ==
+		0 &&
+	    access(file, W_OK) == 0 &&
+	    pb_path_join(file, sizeof(file), g->dir, "cgroup.procs", &why) == 0)
 		g->procs_fd = open(file, O_WRONLY | O_CLOEXEC);
-	}
 	if (g->procs_fd < 0) { /* no cgroup.kill (Linux < 5.14): none */
 		rmdir(g->dir);
 		g->dir[0] = '\0';
@@ -151,16 +161,19 @@ void pb_cellgroup_kill(struct pb_cellgroup *g)
 
 	if (!g->dir[0])
 		return;
-	snprintf(file, sizeof(file), "%s/cgroup.kill", g->dir);
-	int fd = open(file, O_WRONLY | O_CLOEXEC);
+	struct pb_err why;
+	int fd = pb_path_join(file, sizeof(file), g->dir, "cgroup.kill", &why)
+		     ? -1
+		     : open(file, O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		if (write(fd, "1", 1) != 1)
 			(void)0;
 		close(fd);
 	}
 	/* cgroup.events changes (POLLPRI) when the last process is gone. */
-	snprintf(file, sizeof(file), "%s/cgroup.events", g->dir);
-	int ev = open(file, O_RDONLY | O_CLOEXEC);
+	int ev = pb_path_join(file, sizeof(file), g->dir, "cgroup.events", &why)
+		     ? -1
+		     : open(file, O_RDONLY | O_CLOEXEC);
 	for (int tries = 0; ev >= 0 && !is_empty(ev) && tries < 100; tries++) {
 		struct pollfd p = {ev, POLLPRI, 0};
 		poll(&p, 1, 100);

@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/path.h"
+
 #define MAX_BATCH 256
 
 /* Children listed in one task's children file; false if it is missing. */
@@ -28,8 +30,10 @@ static bool add_task_children(const char *tid, pid_t *out, size_t *n)
 	FILE *f;
 	long pid;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%s/children", tid);
-	if (!(f = fopen(path, "re")))
+	struct pb_err why;
+	if (pb_path_fmt(path, sizeof(path), &why, "/proc/self/task/%s/children",
+			tid) ||
+	    !(f = fopen(path, "re")))
 		return false;
 	while (*n < MAX_BATCH && fscanf(f, "%ld", &pid) == 1)
 		out[(*n)++] = (pid_t)pid;
@@ -44,7 +48,7 @@ static bool stat_of(pid_t pid, char *state, pid_t *ppid)
 	FILE *f;
 	size_t len;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid); /* fits */
 	if (!(f = fopen(path, "re")))
 		return false;
 	len = fread(buf, 1, sizeof(buf) - 1, f);
