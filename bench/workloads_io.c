@@ -4,7 +4,7 @@
  * same run, printed as TSV lines
  *   figure  value  unit  reference-name  reference-value  target-note
  *
- * copy: GB/s (the workload's gb_per_s metric, bytes / span of its tasks)
+ * copy: GB/s (the workload's gb_per_s metric, bytes / the timed span)
  * of one 250M file on 1 worker, and of 2 files on 2 workers, with methods
  * readwrite and copy_file_range (the system call cp itself uses), against
  * `cp` of source files written by the workload's own setup (one cp, or two

@@ -43,6 +43,10 @@ static void run_ok(const char *params, const char *strategy, unsigned workers,
 	pbt_run_ok("copy", params, strategy, "", workers, &m);
 	cr_assert_eq(pbt_metric("copy", &m, "bytes"), bytes, "%s", params);
 	cr_assert_gt(pbt_metric("copy", &m, "gb_per_s"), 0, "%s", params);
+	cr_assert_float_eq(pbt_metric("copy", &m, "gb_per_s"),
+			   bytes / 1e9 / m.wall_s, 1e-9 * bytes / m.wall_s,
+			   "gb_per_s is bytes over the host's span: %s",
+			   params);
 	cr_assert_eq(pbt_owned_paths(&paths), 1, "one folder is registered");
 	cr_assert(strstr(paths[0], "/parabench-copy-"), "%s", paths[0]);
 	cr_assert(gone(paths[0]), "%s was left behind", paths[0]);

@@ -29,6 +29,9 @@ static void run_ok(const char *params, const char *strategy, unsigned workers,
 		     params);
 	cr_assert_eq(pbt_metric("fetch", &m, "bytes"), bytes, "%s", params);
 	cr_assert_gt(pbt_metric("fetch", &m, "req_per_s"), 0, "%s", params);
+	cr_assert_float_eq(pbt_metric("fetch", &m, "req_per_s"),
+			   requests / m.wall_s, 1e-9 * requests / m.wall_s,
+			   "req_per_s is over the host's span: %s", params);
 }
 
 /* Runs fetch and expects a failed row whose message holds every want. */

@@ -21,7 +21,7 @@
 
 /* Mirrors struct pipe_result of the plugin. */
 struct result {
-	uint64_t amount, sum_a, sum_b, start_ns, end_ns;
+	uint64_t amount, sum_a, sum_b;
 };
 
 Test(pipe, stream_with_process_and_thread_peers)
@@ -37,6 +37,9 @@ Test(pipe, stream_with_process_and_thread_peers)
 		cr_assert_eq(pbt_metric("pipe", &m, "bytes"), 2097152.0);
 		double rate = pbt_metric("pipe", &m, "gb_per_s");
 		cr_assert(rate > 0 && rate < 1e4, "rate %g", rate);
+		/* A per-second metric: the host divides by its own span. */
+		cr_assert_float_eq(rate, 2097152.0 / 1e9 / m.wall_s,
+				   1e-9 * rate);
 		cr_assert(isnan(pbt_metric("pipe", &m, "us_per_round_trip")));
 	}
 }
@@ -55,6 +58,8 @@ Test(pipe, pingpong_with_process_and_thread_peers)
 		cr_assert_eq(pbt_metric("pipe", &m, "round_trips"), 600.0);
 		double us = pbt_metric("pipe", &m, "us_per_round_trip");
 		cr_assert(us > 0 && us < 1e6, "%g us", us);
+		/* Seconds each: the host's span over the round trips. */
+		cr_assert_float_eq(us, m.wall_s / 600 * 1e6, 1e-9 * us);
 		cr_assert(isnan(pbt_metric("pipe", &m, "gb_per_s")));
 	}
 }

@@ -69,10 +69,13 @@ enum { M_GB_PER_S, M_BYTES, M_US_PER_RT, M_ROUND_TRIPS };
 
 static const struct pb_metric metrics[] = {
     [M_GB_PER_S] = {"gb_per_s", "GB/s",
-		    "stream: bytes of all tasks / span of their transfers"},
+		    "stream: bytes of all tasks / the timed span",
+		    PB_METRIC_PER_SECOND},
     [M_BYTES] = {"bytes", "B", "stream: bytes received, all tasks"},
     [M_US_PER_RT] = {"us_per_round_trip", "us",
-		     "pingpong: mean time of one round trip"},
+		     "pingpong: the timed span / round trips of all tasks (one "
+		     "trip's latency when one pipe is busy at a time)",
+		     PB_METRIC_SECONDS_EACH},
     [M_ROUND_TRIPS] = {"round_trips", "", "pingpong: exchanges, all tasks"},
 };
 
@@ -83,11 +86,10 @@ struct pipe_state {
 	size_t message; /* write size, at most bytes */
 };
 
-/* Plain data; times are CLOCK_MONOTONIC nanoseconds. */
+/* Plain data, the same under every strategy: the host times the span. */
 struct pipe_result {
 	uint64_t amount; /* bytes (stream) or round trips (pingpong) */
 	uint64_t sum_a, sum_b;
-	uint64_t start_ns, end_ns;
 };
 
 /* ---- Checksum and pattern --------------------------------------------- */
@@ -192,14 +194,6 @@ static void fill_pattern(unsigned char *buf, size_t n, size_t task)
 static unsigned char ping_byte(size_t task, uint64_t k)
 {
 	return (unsigned char)(task * 7 + k * 13);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* ---- Blocking I/O that survives EINTR and short transfers ------------- */
@@ -439,7 +433,7 @@ static int peer_finish(struct peer *p, char *why, size_t len)
 
 /*
  * Reads the stream into r. PB_ERROR with a message on a read error, an
- * early EOF or extra bytes; r->end_ns is the time of the last byte.
+ * early EOF or extra bytes.
  */
 static int receive(int fd, unsigned char *buf, size_t size, uint64_t bytes,
 		   struct pipe_result *r, struct pb_err *err)
@@ -455,7 +449,6 @@ static int receive(int fd, unsigned char *buf, size_t size, uint64_t bytes,
 		ck_update(&c, buf, (size_t)n);
 		r->amount += (uint64_t)n;
 	}
-	r->end_ns = now_ns();
 	ck_final(&c);
 	r->sum_a = c.sum_a;
 	r->sum_b = c.sum_b;
@@ -509,7 +502,6 @@ static int stream_task(const struct pipe_state *st, size_t task,
 				  .message = st->message,
 				  .bytes = st->bytes};
 	fds[1] = -1; /* the peer's now */
-	r->start_ns = now_ns();
 	if (peer_start(&p, err))
 		goto out;
 	if (receive(fds[0], in, st->message, st->bytes, r, err)) {
@@ -531,7 +523,7 @@ out:
 	return rc;
 }
 
-/* The task's side of the round trips; r->end_ns after the last answer. */
+/* The task's side of the round trips. */
 static int ping(int wfd, int rfd, size_t task, uint64_t trips,
 		struct pipe_result *r, struct pb_err *err)
 {
@@ -560,7 +552,6 @@ static int ping(int wfd, int rfd, size_t task, uint64_t trips,
 		ck_update(&c, &b, 1);
 		r->amount++;
 	}
-	r->end_ns = now_ns();
 	ck_final(&c);
 	r->sum_a = c.sum_a;
 	r->sum_b = c.sum_b;
@@ -583,7 +574,6 @@ static int pingpong_task(const struct pipe_state *st, size_t task,
 	p.job =
 	    (struct peer_job){.pingpong = true, .rfd = down[0], .wfd = up[1]};
 	down[0] = up[1] = -1; /* the peer's now */
-	r->start_ns = now_ns();
 	if (peer_start(&p, err))
 		goto out;
 	if (ping(down[1], up[0], task, st->round_trips, r, err)) {
@@ -669,21 +659,18 @@ static int pipe_reduce(void *state, const void *results, size_t ntasks,
 {
 	const struct pipe_state *st = state;
 	const struct pipe_result *r = results;
-	uint64_t amount = 0, busy = 0, first = UINT64_MAX, last = 0;
+	uint64_t amount = 0;
 
-	for (size_t k = 0; k < ntasks; k++) {
+	for (size_t k = 0; k < ntasks; k++)
 		amount += r[k].amount;
-		busy += r[k].end_ns - r[k].start_ns;
-		first = r[k].start_ns < first ? r[k].start_ns : first;
-		last = r[k].end_ns > last ? r[k].end_ns : last;
-	}
-	if (ntasks == 0 || last <= first || amount == 0)
-		return pb_fail(err, "no transfer was timed");
+	if (amount == 0)
+		return pb_fail(err, "nothing went through a pipe");
+	/* Both rates are the host's: it divides by (or into) the span. */
 	if (st->pingpong) {
-		m[M_US_PER_RT].value = (double)busy / 1e3 / (double)amount;
+		m[M_US_PER_RT].value = (double)amount / 1e6;
 		m[M_ROUND_TRIPS].value = (double)amount;
 	} else {
-		m[M_GB_PER_S].value = (double)amount / (double)(last - first);
+		m[M_GB_PER_S].value = (double)amount / 1e9;
 		m[M_BYTES].value = (double)amount;
 	}
 	return PB_OK;
