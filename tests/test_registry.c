@@ -216,3 +216,41 @@ Test(registry, env_path_error_says_where_it_came_from)
 	unsetenv("PARABENCH_PLUGIN_PATH");
 	pb_registry_free(&reg);
 }
+
+/* A folder with a broken file still loads the rest (issue 14, item 8). */
+Test(registry, a_broken_file_hides_no_other_plugin)
+{
+	struct pb_registry reg = {0};
+	struct pb_err err = {{0}};
+	char dir[] = "/tmp/pbtest-mixed-XXXXXX", from[4096], to[8192];
+	const char *names[] = {"broken_null_params", "dup_serial",
+			       "broken_reserved"};
+
+	cr_assert_not_null(mkdtemp(dir));
+	for (size_t k = 0; k < PB_COUNT(names); k++) {
+		snprintf(from, sizeof(from), "%s/broken-plugins/%s.so",
+			 pbt_build(), names[k]);
+		snprintf(to, sizeof(to), "%s/%s.so", dir, names[k]);
+		cr_assert_eq(symlink(from, to), 0);
+	}
+	snprintf(from, sizeof(from), "%s/plugins", pbt_build());
+	cr_assert_eq(pb_registry_load_dir(&reg, from, &err), PB_OK);
+	cr_assert_eq(pb_registry_load_dir(&reg, dir, &err), PB_OK, "%s",
+		     err.msg);
+	cr_assert_not_null(pb_registry_find(&reg, PB_KIND_STRATEGY, "serial"));
+	cr_assert_eq(reg.nbroken, 3);
+	/* In name order: broken_null_params, broken_reserved, dup_serial. */
+	cr_assert(strstr(reg.broken[2].path, "dup_serial.so"));
+	cr_assert(strstr(reg.broken[2].msg, "two plugins are called"));
+	cr_assert_eq(pb_registry_broken_for(&reg, "broken_reserved"),
+		     &reg.broken[1]);
+	cr_assert_null(pb_registry_broken_for(&reg, "pi"));
+	pb_registry_searched(&reg, to, sizeof(to));
+	cr_assert(strstr(to, dir) && strstr(to, "/plugins, "), "%s", to);
+	pb_registry_free(&reg);
+	for (size_t k = 0; k < PB_COUNT(names); k++) {
+		snprintf(to, sizeof(to), "%s/%s.so", dir, names[k]);
+		unlink(to);
+	}
+	rmdir(dir);
+}

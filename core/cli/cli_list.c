@@ -11,7 +11,8 @@
 
 static const char list_usage[] =
     "usage: parabench list [--plugin-dir DIR]...\n"
-    "Lists every workload and strategy plugin with its parameters.\n";
+    "Lists every workload and strategy plugin with its parameters, and\n"
+    "warns (on stderr) of plugin files that did not load.\n";
 
 static void print_range(const struct pb_param *q)
 {
@@ -79,6 +80,12 @@ int cli_list(int argc, char **argv)
 	print_kind(&reg, PB_KIND_WORKLOAD);
 	printf("\n");
 	print_kind(&reg, PB_KIND_STRATEGY);
+	/* A broken file hides nothing: the rest is listed, then a warning. */
+	for (size_t k = 0; k < reg.nbroken; k++) {
+		fflush(stdout);
+		fprintf(stderr, "parabench: warning: not listed: %s\n",
+			reg.broken[k].msg);
+	}
 	pb_registry_free(&reg);
 	return ferror(stdout) ? EXIT_NOT_OK : 0;
 }

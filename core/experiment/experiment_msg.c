@@ -73,32 +73,56 @@ static const char **plugin_names(struct ctx *c, enum pb_kind kind, size_t *n)
 	return names;
 }
 
+/*
+ * What follows an unknown plugin's name: why a file that looks like it did
+ * not load, or where parabench looked and how to add a folder.
+ */
+static const char *where_looked(struct ctx *c, const char *name, char *buf,
+				size_t len)
+{
+	const struct pb_broken *b = pb_registry_broken_for(c->reg, name);
+	char dirs[1024];
+
+	if (b) {
+		snprintf(buf, len, "; it did not load: %.900s", b->msg);
+		return buf;
+	}
+	pb_registry_searched(c->reg, dirs, sizeof(dirs));
+	snprintf(buf, len,
+		 "; searched: %s; add a folder with --plugin-dir DIR or "
+		 "PARABENCH_PLUGIN_PATH=DIR:DIR",
+		 dirs[0] ? dirs : "(no plugin folder)");
+	return buf;
+}
+
 int pb_exp_unknown_plugin(struct ctx *c, enum pb_kind kind,
 			  const yaml_node_t *n, const char *where)
 {
-	char list[512], clip[64];
+	char list[512], clip[64], looked[PB_ERR_MAX];
 	size_t count;
 	const char **names = plugin_names(c, kind, &count);
 	const char *close = names ? pb_suggest(text(n), names, count) : NULL;
 
+	where_looked(c, text(n), looked, sizeof(looked));
 	pb_registry_names(c->reg, kind, list, sizeof(list));
 	if (!list[0])
-		return pb_exp_fail_at(
-		    c, n,
-		    "unknown %s '%s'%s; expected a %s plugin, but "
-		    "none is loaded (check the plugin folder)",
-		    pb_exp_kind_name(kind), pb_yaml_clip(text(n), clip, 64),
-		    where, pb_exp_kind_name(kind));
+		return pb_exp_fail_at(c, n,
+				      "unknown %s '%s'%s; expected a %s "
+				      "plugin, but none is loaded%s",
+				      pb_exp_kind_name(kind),
+				      pb_yaml_clip(text(n), clip, 64), where,
+				      pb_exp_kind_name(kind), looked);
 	if (close)
 		return pb_exp_fail_at(c, n,
 				      "unknown %s '%s'%s; did you mean '%s'? "
-				      "(available: %s)",
+				      "(available: %s)%s",
 				      pb_exp_kind_name(kind),
 				      pb_yaml_clip(text(n), clip, 64), where,
-				      close, list);
-	return pb_exp_fail_at(c, n, "unknown %s '%s'%s; expected one of: %s",
+				      close, list, looked);
+	return pb_exp_fail_at(c, n, "unknown %s '%s'%s; expected one of: %s%s",
 			      pb_exp_kind_name(kind),
-			      pb_yaml_clip(text(n), clip, 64), where, list);
+			      pb_yaml_clip(text(n), clip, 64), where, list,
+			      looked);
 }
 
 /* The plugin of that kind named by scalar v (under key). */

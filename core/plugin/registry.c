@@ -321,15 +321,61 @@ static bool is_so(const char *name)
 	return n > 3 && strcmp(name + n - 3, ".so") == 0 && name[0] != '.';
 }
 
+/* Grows *items (of *cap elements of size each) to hold n + 1. */
+static int reserve(void **items, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return PB_OK;
+	size_t more = *cap ? 2 * *cap : 8;
+	void *grown = realloc(*items, more * size);
+	if (!grown)
+		return PB_ERROR;
+	*items = grown;
+	*cap = more;
+	return PB_OK;
+}
+
+/* Keeps a file that did not load, with its message. */
+static int add_broken(struct pb_registry *reg, const char *path,
+		      const char *msg, struct pb_err *err)
+{
+	char *p = strdup(path), *m = strdup(msg);
+
+	if (!p || !m ||
+	    reserve((void **)&reg->broken, &reg->capbroken, reg->nbroken,
+		    sizeof(*reg->broken))) {
+		free(p);
+		free(m);
+		return pb_fail(err, "out of memory");
+	}
+	reg->broken[reg->nbroken++] = (struct pb_broken){p, m};
+	return PB_OK;
+}
+
+static int add_dir(struct pb_registry *reg, const char *dir, struct pb_err *err)
+{
+	char *copy = strdup(dir);
+
+	if (!copy || reserve((void **)&reg->dirs, &reg->capdirs, reg->ndirs,
+			     sizeof(*reg->dirs))) {
+		free(copy);
+		return pb_fail(err, "out of memory");
+	}
+	reg->dirs[reg->ndirs++] = copy;
+	return PB_OK;
+}
+
 int pb_registry_load_dir(struct pb_registry *reg, const char *dir,
 			 struct pb_err *err)
 {
-	DIR *d = opendir(dir);
+	DIR *d;
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	int rc = PB_OK;
 
-	if (!d)
+	if (add_dir(reg, dir, err))
+		return PB_ERROR;
+	if (!(d = opendir(dir)))
 		return pb_fail(err, "%s: cannot open plugin folder: %s", dir,
 			       strerror(errno));
 	for (struct dirent *e; (e = readdir(d));) {
@@ -353,9 +399,11 @@ int pb_registry_load_dir(struct pb_registry *reg, const char *dir,
 	qsort(names, n, sizeof(*names), by_name);
 	for (size_t k = 0; k < n && rc == PB_OK; k++) {
 		char path[PB_PATH_MAX];
-		rc = pb_path_join(path, sizeof(path), dir, names[k], err);
-		if (rc == PB_OK)
-			rc = pb_registry_load_file(reg, path, err);
+		struct pb_err why = {{0}};
+		if (pb_path_join(path, sizeof(path), dir, names[k], &why))
+			rc = add_broken(reg, names[k], why.msg, err);
+		else if (pb_registry_load_file(reg, path, &why))
+			rc = add_broken(reg, path, why.msg, err);
 	}
 out:
 	for (size_t k = 0; k < n; k++)
@@ -477,8 +525,49 @@ void pb_registry_names(const struct pb_registry *reg, enum pb_kind kind,
 	}
 }
 
+const struct pb_broken *pb_registry_broken_for(const struct pb_registry *reg,
+					       const char *name)
+{
+	char quoted[256];
+
+	snprintf(quoted, sizeof(quoted), "'%s'", name);
+	for (size_t k = 0; k < reg->nbroken; k++) {
+		const char *path = reg->broken[k].path;
+		const char *base = strrchr(path, '/');
+		size_t n = strlen(name);
+		base = base ? base + 1 : path;
+		if ((strncmp(base, name, n) == 0 &&
+		     strcmp(base + n, ".so") == 0) ||
+		    strstr(reg->broken[k].msg, quoted))
+			return &reg->broken[k];
+	}
+	return NULL;
+}
+
+void pb_registry_searched(const struct pb_registry *reg, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t k = 0; k < reg->ndirs && used < len; k++) {
+		int n = snprintf(buf + used, len - used, "%s%s", k ? ", " : "",
+				 reg->dirs[k]);
+		if (n > 0)
+			used += (size_t)n;
+	}
+}
+
 void pb_registry_free(struct pb_registry *reg)
 {
+	for (size_t k = 0; k < reg->nbroken; k++) {
+		free(reg->broken[k].path);
+		free(reg->broken[k].msg);
+	}
+	free(reg->broken);
+	for (size_t k = 0; k < reg->ndirs; k++)
+		free(reg->dirs[k]);
+	free(reg->dirs);
 	for (size_t k = 0; k < reg->n; k++) {
 		pb_abi_free(reg->items[k].abi);
 		close_plugin(reg->items[k].path, reg->items[k].handle);

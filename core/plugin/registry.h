@@ -24,9 +24,19 @@ struct pb_loaded {
 	struct pb_abi_plugin *abi; /* owned */
 };
 
+/* A plugin file that did not load: it hides no other plugin. */
+struct pb_broken {
+	char *path; /* owned */
+	char *msg;  /* owned: why, naming the file */
+};
+
 struct pb_registry {
 	struct pb_loaded *items;
 	size_t n, cap;
+	struct pb_broken *broken; /* files of the folders that did not load */
+	size_t nbroken, capbroken;
+	char **dirs; /* owned: the folders searched, in order */
+	size_t ndirs, capdirs;
 };
 
 /*
@@ -39,7 +49,12 @@ struct pb_registry {
 int pb_registry_load_file(struct pb_registry *reg, const char *path,
 			  struct pb_err *err);
 
-/* Loads every *.so of dir in name order. A missing dir is an error. */
+/*
+ * Loads every *.so of dir in name order. A file that does not load is
+ * kept in reg->broken (with its message) and the others load all the same;
+ * only a folder that cannot be read (or running out of memory) is an
+ * error. dir is remembered among the folders searched.
+ */
 int pb_registry_load_dir(struct pb_registry *reg, const char *dir,
 			 struct pb_err *err);
 
@@ -74,6 +89,16 @@ void pb_registry_names(const struct pb_registry *reg, enum pb_kind kind,
  * to name the culprit.
  */
 const char *pb_registry_in_plugin_code(void);
+
+/*
+ * The broken file that would probably have been plugin name (its file is
+ * name.so, or its message names '<name>'), or NULL.
+ */
+const struct pb_broken *pb_registry_broken_for(const struct pb_registry *reg,
+					       const char *name);
+
+/* Writes the folders searched, comma-separated, to buf ("" for none). */
+void pb_registry_searched(const struct pb_registry *reg, char *buf, size_t len);
 
 /* Closes every plugin and frees the registry. */
 void pb_registry_free(struct pb_registry *reg);
