@@ -89,7 +89,7 @@ static const char *where_looked(struct ctx *c, const char *name, char *buf,
 	}
 	pb_registry_searched(c->reg, dirs, sizeof(dirs));
 	snprintf(buf, len,
-		 "; searched: %s; add a folder with --plugin-dir DIR or "
+		 "; searched: %.700s; add a folder with --plugin-dir DIR or "
 		 "PARABENCH_PLUGIN_PATH=DIR:DIR",
 		 dirs[0] ? dirs : "(no plugin folder)");
 	return buf;
