@@ -62,13 +62,14 @@
 #include <parabench/plugin.h>
 
 #include "lib/csv_read.h"
+#include "plugin/registry.h"
 
 /*
  * The strategy that ignores workers: the baseline's control. Its series is
  * drawn (flat, as a check that the method works) but never fitted, and
  * has no Karp–Flatt fraction.
  */
-#define PB_CONTROL_STRATEGY "serial"
+#define PB_CONTROL_STRATEGY PB_DEFAULT_BASELINE_STRATEGY
 
 /*
  * Reads dir/runs.csv, dir/experiments.csv and (for the core count, when

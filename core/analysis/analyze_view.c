@@ -247,7 +247,7 @@ static void group_experiment(struct pb_view *v, struct pb_view_group *g,
 
 	g->exp_row = -1;
 	g->cores = meta_cores_;
-	g->baseline_strategy = "serial";
+	g->baseline_strategy = PB_DEFAULT_BASELINE_STRATEGY;
 	g->baseline_workers = 1;
 	for (size_t r = 0; r < v->exps.nrows && g->exp_row < 0; r++)
 		if (!strcmp(pb_csv_get(&v->exps, r, "experiment"),

@@ -135,7 +135,7 @@ static int set_defaults(struct ctx *c, struct pb_experiment *e)
 	e->description = "";
 	e->repetitions = 3;
 	e->warmup = 1;
-	e->baseline_strategy = "serial";
+	e->baseline_strategy = PB_DEFAULT_BASELINE_STRATEGY;
 	e->baseline_workers = 1;
 	e->seed = 1;
 	e->nworkers = 1;

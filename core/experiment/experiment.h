@@ -60,7 +60,7 @@ struct pb_experiment {
 	unsigned *workers;	       /* as written, each 1..PB_MAX_WORKERS */
 	unsigned repetitions;	       /* default 3, >= 1 */
 	unsigned warmup;	       /* default 1, >= 0 */
-	const char *baseline_strategy; /* default "serial" */
+	const char *baseline_strategy; /* PB_DEFAULT_BASELINE_STRATEGY */
 	unsigned baseline_workers;     /* default 1 */
 	double timeout_s;	       /* per cell; 0 = none (default) */
 	uint64_t seed;		       /* default 1 */

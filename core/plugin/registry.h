@@ -17,6 +17,13 @@
 /* A plugin (workload or strategy) may declare at most this many metrics. */
 #define PB_MAX_METRICS 32
 
+/*
+ * The strategy an experiment's baseline defaults to, which the analysis
+ * also treats as the control (it ignores workers). The one place the core
+ * names a plugin: a build without it simply needs `baseline:` spelled out.
+ */
+#define PB_DEFAULT_BASELINE_STRATEGY "serial"
+
 struct pb_loaded {
 	const struct pb_plugin *plugin; /* &abi->desc: the host's layout */
 	void *handle;
