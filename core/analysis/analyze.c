@@ -1,7 +1,7 @@
 /*
  * analyze.c — runs.csv + experiments.csv -> summary.csv + fits.csv (see
- * analyze.h for the words and columns): the steps in order, and the small
- * helpers the analysis files share (see analyze_int.h).
+ * analyze.h for the words and columns): the steps in order, each in a
+ * file of its own (see analyze_state.h); no step calls back into this file.
  *
  * The analysis sorts the rows of runs.csv by (experiment, cell, file
  * order), so each cell's rows, and its ok wall times, are one contiguous
@@ -9,47 +9,16 @@
  * fields with those of the groups and series found so far. Everything the
  * analysis allocates lives in one arena.
  */
-#include "analyze_int.h"
+#include "analyze.h"
 
-#include <math.h>
 #include <stdlib.h>
 
+#include "analyze_cells.h"
+#include "analyze_fields.h"
+#include "analyze_fits.h"
+#include "analyze_load.h"
+#include "analyze_summary.h"
 #include "lib/path.h"
-
-void *pb_an_alloc(struct analysis *a, size_t n, size_t size)
-{
-	return pb_arena_alloc(&a->arena, (n ? n : 1) * size);
-}
-
-const char *pb_an_field(const struct analysis *a, size_t row, long col)
-{
-	return pb_csv_at(&a->runs, row, (size_t)col);
-}
-
-/* ",value" with digits significant digits, or "," when v is NaN. */
-void pb_an_num(struct pb_buf *b, double v, int digits)
-{
-	if (isnan(v))
-		pb_buf_printf(b, ",");
-	else
-		pb_buf_printf(b, ",%.*g", digits, v);
-}
-
-/* v in the fewest digits (15 to 17) that read back exactly. */
-void pb_an_shortest(double v, char *t, size_t len)
-{
-	for (int digits = 15; digits <= 17; digits++) {
-		snprintf(t, len, "%.*g", digits, v);
-		if (strtod(t, NULL) == v)
-			break;
-	}
-}
-
-void pb_an_text(struct pb_buf *b, const char *s)
-{
-	pb_buf_printf(b, ",");
-	pb_buf_csv_field(b, s);
-}
 
 static int write_outputs(struct analysis *a, struct pb_err *err)
 {

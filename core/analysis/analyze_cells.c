@@ -3,8 +3,9 @@
  * statistics, and the cells into groups and series, with baselines and
  * speed-ups (see analyze.h for the words).
  */
-#include "analyze_int.h"
+#include "analyze_cells.h"
 
+#include "analyze_fields.h"
 #include <math.h>
 #include <stdlib.h>
 

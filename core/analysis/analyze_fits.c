@@ -2,8 +2,9 @@
  * analyze_fits.c — the Amdahl fit of each series and the text of
  * fits.csv (see analyze.h for its columns).
  */
-#include "analyze_int.h"
+#include "analyze_fits.h"
 
+#include "analyze_fields.h"
 #include <math.h>
 
 /* A limit 1/s needs this many points within the core count. */

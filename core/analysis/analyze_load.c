@@ -3,30 +3,14 @@
  * experiments.csv (each experiment's parameters resolved to runs.csv
  * columns) and the core count of meta.json.
  */
-#include "analyze_int.h"
+#include "analyze_load.h"
 
 #include <errno.h>
 #include <stdlib.h>
 
+#include "analyze_fields.h"
 #include "lib/path.h"
 #include "results/meta_read.h"
-
-/* A whole field as an integer in [lo, hi]. */
-bool pb_an_parse_uint(const char *s, unsigned long lo, unsigned long hi,
-		      unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!*s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end || errno || v < lo || v > hi)
-		return false;
-	*out = v;
-	return true;
-}
 
 static int runs_columns(struct analysis *a, struct pb_err *err)
 {

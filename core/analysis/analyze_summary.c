@@ -2,7 +2,8 @@
  * analyze_summary.c — the text of summary.csv, one row per cell (see
  * analyze.h for its columns).
  */
-#include "analyze_int.h"
+#include "analyze_summary.h"
+#include "analyze_fields.h"
 
 static void num_exact(struct pb_buf *b, double v)
 {

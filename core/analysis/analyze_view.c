@@ -3,12 +3,14 @@
  * and grouped for plot and report (pb_view_load, see analyze.h),
  * analysing first when the results are missing or stale.
  */
-#include "analyze_int.h"
+#include "analyze.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "analyze_fields.h"
+#include "analyze_load.h"
 #include "lib/path.h"
 
 static bool newer(const struct stat *x, const struct stat *y)

@@ -7,29 +7,20 @@
  * are collected in a second buffer while the group sections are written,
  * then appended after them.
  */
-#include "report_int.h"
+#include "report.h"
 
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "lib/path.h"
+#include "report_groups.h"
+#include "report_md.h"
+#include "report_state.h"
 
 static const char *meta(const struct report *r, const char *key)
 {
 	const char *v = r->meta ? pb_meta_get(r->meta, key) : NULL;
 	return v ? v : "";
-}
-
-/* Text for a Markdown table cell: no newlines, pipes escaped. */
-void pb_report_cell_text(struct pb_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '|')
-			pb_buf_printf(b, "\\|");
-		else
-			pb_buf_printf(b, "%c",
-				      *s == '\n' || *s == '\r' ? ' ' : *s);
-	}
 }
 
 /* ---- Heading, environment, experiment --------------------------------- */

@@ -3,7 +3,7 @@
  * baseline, its table of cells, its Amdahl fits and its charts; and the
  * warnings its cells raise, collected for the Warnings section.
  */
-#include "report_int.h"
+#include "report_groups.h"
 
 #include <math.h>
 #include <unistd.h>
@@ -11,6 +11,7 @@
 #include "lib/csv_read.h"
 #include "lib/path.h"
 #include "plot.h"
+#include "report_md.h"
 
 /* Thresholds of the warnings. */
 #define HIGH_CV 0.1
