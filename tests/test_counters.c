@@ -1,5 +1,5 @@
 /*
- * test_counters.c — core/run/counters.c: kernel counters over a span,
+ * test_counters.c — core/lib/counters.c: kernel counters over a span,
  * inherited by threads and children; unknown names refused, unavailable
  * events tolerated.
  */
@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "run/counters.h"
+#include "lib/counters.h"
 
 /* Touches n pages of fresh memory: about n page faults. */
 static void touch_pages(size_t n)

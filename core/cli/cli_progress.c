@@ -6,6 +6,9 @@
  */
 #include "cli_progress.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -103,6 +106,41 @@ static void cell_line(struct cli_progress *p, const struct pb_run_event *ev)
 	fprintf(p->out, "\n");
 }
 
+/*
+ * One warning per counter the machine could not count, the first time a
+ * row lacks it: printed even with --quiet, since the column stays empty.
+ */
+static void warn_counters(struct cli_progress *p, const struct pb_run_event *ev)
+{
+	const struct pb_measure *m = ev->measure;
+	const struct pb_cell_spec *s = &ev->cell->spec;
+
+	for (unsigned k = 0; k < m->ncounters && k < s->ncounters; k++) {
+		bool seen = false;
+
+		if (m->counter_ok & (1u << k))
+			continue;
+		for (size_t j = 0; j < p->nwarned; j++)
+			seen |= strcmp(p->warned[j], s->counters[k]) == 0;
+		if (seen || p->nwarned == PB_COUNT(p->warned))
+			continue;
+		p->warned[p->nwarned++] = s->counters[k];
+		fprintf(p->out,
+			"%swarning: counter %s: not counted on this machine "
+			"(%s); its column stays empty\n",
+			p->mode == PROGRESS_BAR ? "\r\033[K" : "",
+			s->counters[k],
+			m->counter_errno[k] == ENOENT
+			    ? "no such event: hardware counters are absent, "
+			      "as on most virtual machines"
+			: m->counter_errno[k] == EACCES ||
+				m->counter_errno[k] == EPERM
+			    ? "not permitted: see "
+			      "/proc/sys/kernel/perf_event_paranoid"
+			    : strerror(m->counter_errno[k]));
+	}
+}
+
 static void round_line(struct cli_progress *p, const struct pb_run_event *ev)
 {
 	char elapsed[32];
@@ -125,6 +163,8 @@ void cli_progress_event(void *ctx, const struct pb_run_event *ev)
 {
 	struct cli_progress *p = ctx;
 
+	if (ev->kind == PB_EV_REP_DONE)
+		warn_counters(p, ev);
 	if (p->mode == PROGRESS_QUIET)
 		return;
 	switch (ev->kind) {

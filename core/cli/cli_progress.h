@@ -19,6 +19,8 @@ struct cli_progress {
 	double start; /* CLOCK_MONOTONIC seconds */
 	size_t cell_ok, cell_bad;
 	double cell_wall; /* summed wall of the cell's ok rows */
+	size_t nwarned;
+	const char *warned[PB_MAX_COUNTERS]; /* counters already warned of */
 };
 
 /* Chooses the mode from --quiet and whether stderr is a terminal. */

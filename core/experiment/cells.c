@@ -43,7 +43,7 @@ static size_t experiment_cells(const struct pb_experiment *e)
 	}
 	return mul_sat(
 	    mul_sat(combinations(e->wparams, e->workload->nparams), per_w),
-	    e->nworkers);
+	    mul_sat(e->naffinity, e->nworkers));
 }
 
 size_t pb_cells_count(const struct pb_experiment_file *f)
@@ -80,6 +80,24 @@ struct expansion {
 	struct pb_args wargs;
 };
 
+static void add_cell(struct expansion *x, const struct pb_plugin *s,
+		     const struct pb_value *sv, enum pb_affinity affinity,
+		     unsigned workers)
+{
+	struct pb_cell *c = &x->out->items[x->out->n++];
+
+	c->id = x->out->n;
+	c->exp = x->exp;
+	c->spec.workload = x->exp->workload;
+	c->spec.wargs = x->wargs;
+	c->spec.strategy = s;
+	c->spec.sargs = pb_args_of(s, sv);
+	c->spec.workers = workers;
+	c->spec.affinity = affinity;
+	c->spec.counters = x->exp->counters;
+	c->spec.ncounters = x->exp->ncounters;
+}
+
 /* Adds the cells of one strategy at one workload combination. */
 static int expand_strategy(struct expansion *x, const struct pb_strategy_use *u)
 {
@@ -91,16 +109,10 @@ static int expand_strategy(struct expansion *x, const struct pb_strategy_use *u)
 		    combination(&x->out->arena, u->params, s->nparams, i);
 		if (!sv)
 			return PB_ERROR;
-		for (size_t w = 0; w < x->exp->nworkers; w++) {
-			struct pb_cell *c = &x->out->items[x->out->n++];
-			c->id = x->out->n;
-			c->exp = x->exp;
-			c->spec.workload = x->exp->workload;
-			c->spec.wargs = x->wargs;
-			c->spec.strategy = s;
-			c->spec.sargs = pb_args_of(s, sv);
-			c->spec.workers = x->exp->workers[w];
-		}
+		for (size_t a = 0; a < x->exp->naffinity; a++)
+			for (size_t w = 0; w < x->exp->nworkers; w++)
+				add_cell(x, s, sv, x->exp->affinity[a],
+					 x->exp->workers[w]);
 	}
 	return PB_OK;
 }

@@ -2,11 +2,12 @@
  * cells.h — the matrix of an experiment file, expanded into cells.
  *
  * A cell is one combination of workload parameter values, strategy,
- * strategy parameter values and worker count. Order is stable: for each
+ * strategy parameter values, affinity and worker count. Order is stable: for each
  * experiment in file order; workload parameter combinations with the first
  * parameter of the table varying slowest, each axis in the order written;
  * then strategies in the order written; then each strategy's parameter
- * combinations (same rule); then worker counts in the order written.
+ * combinations (same rule); then affinity policies, then worker counts, in
+ * the order written.
  * Serial, too, runs at every worker count: its flat line is the control.
  */
 #ifndef PB_CELLS_H
@@ -22,6 +23,9 @@ struct pb_cell_spec {
 	const struct pb_plugin *strategy;
 	struct pb_args sargs;
 	unsigned workers;
+	enum pb_affinity affinity;   /* where worker w runs */
+	size_t ncounters;	     /* kernel counters over the timed span */
+	const char *const *counters; /* event names, owned by the experiment */
 };
 
 struct pb_cell {

@@ -29,6 +29,10 @@
  *                             # that params leaves unset
  *   fit_oversubscribed: false # true/false, yes/no, on/off
  *   order: interleaved        # or sequential (see core/run/runner.h)
+ *   affinity: [none, scatter] # where workers run: none (the default),
+ *                             # compact or scatter; a list is an axis
+ *   counters: [task-clock, page-faults]   # kernel counters per repetition
+ *                             # (core/lib/counters.h lists the events)
  *   experiments:              # several experiments sharing the keys above
  *     - name: small           # default name: <top name>-<1-based index>
  *       params: {samples: 1e6}
@@ -143,6 +147,11 @@ static int set_defaults(struct ctx *c, struct pb_experiment *e)
 	if (!e->workers)
 		return pb_exp_fail_mark(c, e->mark, "out of memory");
 	e->workers[0] = 1;
+	e->naffinity = 1;
+	e->affinity = pb_arena_alloc(c->arena, sizeof(*e->affinity));
+	if (!e->affinity)
+		return pb_exp_fail_mark(c, e->mark, "out of memory");
+	e->affinity[0] = PB_AFFINITY_NONE;
 	return PB_OK;
 }
 

@@ -18,6 +18,7 @@
 #include <parabench/plugin.h>
 
 #include "lib/arena.h"
+#include "lib/topology.h"
 #include "plugin/registry.h"
 
 /* Limits that keep a typo from asking for the impossible. */
@@ -66,7 +67,12 @@ struct pb_experiment {
 	uint64_t seed;		       /* default 1 */
 	bool fit_oversubscribed;       /* default false */
 	enum pb_order order;	       /* default interleaved */
-	struct pb_mark mark;	       /* where the experiment starts */
+	size_t naffinity;
+	enum pb_affinity *affinity; /* an axis; default [none] */
+	bool affinity_written;	    /* the key was written: param_affinity */
+	size_t ncounters;
+	const char *const *counters; /* event names; default none */
+	struct pb_mark mark;	     /* where the experiment starts */
 };
 
 /* A loaded file: its text, its experiments and the arena that owns both. */

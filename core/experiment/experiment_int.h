@@ -41,6 +41,8 @@ enum key {
 	K_SEED,
 	K_FIT,
 	K_ORDER,
+	K_AFFINITY,
+	K_COUNTERS,
 	K_EXPERIMENTS,
 	NKEYS
 };
@@ -209,6 +211,16 @@ struct pb_exp_reader {
 /* The keys with a reader, in the order they are read (baseline last). */
 extern const struct pb_exp_reader pb_exp_readers[];
 extern const size_t pb_exp_nreaders;
+
+/* ---- experiment_machine.c: affinity and counters ---------------------- */
+
+/* Reads `affinity`: an axis of none | compact | scatter. */
+int pb_exp_read_affinity(struct ctx *c, yaml_node_t *key, yaml_node_t *v,
+			 bool own, struct pb_experiment *e);
+
+/* Reads `counters`: one list of distinct, known event names. */
+int pb_exp_read_counters(struct ctx *c, yaml_node_t *key, yaml_node_t *v,
+			 bool own, struct pb_experiment *e);
 
 /* Whether s is a valid experiment name ([A-Za-z0-9_.-], 1 to
  * NAME_MAX_LEN characters, not only dots). */

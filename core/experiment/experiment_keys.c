@@ -26,6 +26,8 @@ const char *const pb_exp_key_names[NKEYS] = {
     [K_SEED] = "seed",
     [K_FIT] = "fit_oversubscribed",
     [K_ORDER] = "order",
+    [K_AFFINITY] = "affinity",
+    [K_COUNTERS] = "counters",
     [K_EXPERIMENTS] = "experiments",
 };
 
@@ -372,6 +374,8 @@ const struct pb_exp_reader pb_exp_readers[] = {
     {K_STRATEGIES, read_strategies},
     {K_STRATEGY_PARAMS, read_sparams_shape},
     {K_WORKERS, read_workers},
+    {K_AFFINITY, pb_exp_read_affinity},
+    {K_COUNTERS, pb_exp_read_counters},
     {K_BASELINE, read_baseline},
 };
 

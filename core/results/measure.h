@@ -9,6 +9,7 @@
 #include <parabench/plugin.h>
 
 #include "experiment/cells.h"
+#include "lib/counters.h"
 #include "plugin/registry.h"
 
 /* The measurements and outcome of one repetition. */
@@ -19,6 +20,11 @@ struct pb_measure {
 	size_t nmetrics; /* the workload's, then the strategy's */
 	struct pb_metric_value metrics[2 * PB_MAX_METRICS];
 	char message[PB_ERR_MAX];
+	/* Kernel counters over the timed span, in the cell's order. */
+	uint32_t ncounters;
+	uint32_t counter_ok;		    /* bit k: counters[k] is known */
+	uint64_t counters[PB_MAX_COUNTERS]; /* valid where counter_ok */
+	int counter_errno[PB_MAX_COUNTERS]; /* why not, where not ok */
 };
 
 /*

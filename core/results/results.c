@@ -39,6 +39,9 @@ static void strategy_names(struct pb_buf *b, const struct pb_experiment *e)
 				      p->params[k].name);
 		}
 	}
+	/* Affinity varies like a strategy parameter: series are split by it. */
+	if (e->affinity_written)
+		pb_buf_printf(&list, "%saffinity", list.len ? ";" : "");
 	pb_buf_printf(b, ",");
 	pb_buf_csv_field(b, list.data ? list.data : "");
 	pb_buf_free(&list);

@@ -27,6 +27,33 @@ static void add_name(const char **names, size_t *n, const char *name)
 	names[(*n)++] = name;
 }
 
+/*
+ * param_affinity when an experiment wrote `affinity` (the loader keeps the
+ * name from plugins' parameters), then one counter_<event> per event.
+ */
+static int collect_machine_columns(struct pb_runs_csv *w,
+				   const struct pb_cells *cells,
+				   struct pb_err *err)
+{
+	size_t max = 0;
+
+	for (size_t c = 0; c < cells->n; c++) {
+		w->affinity |= cells->items[c].exp->affinity_written;
+		max += cells->items[c].spec.ncounters;
+	}
+	if (w->affinity)
+		add_name(w->params, &w->nparams, "affinity");
+	w->counters = pb_arena_alloc(&w->arena, (max + 1) * sizeof(char *));
+	if (!w->counters)
+		return pb_fail(err, "out of memory");
+	for (size_t c = 0; c < cells->n; c++) {
+		const struct pb_cell_spec *s = &cells->items[c].spec;
+		for (size_t k = 0; k < s->ncounters; k++)
+			add_name(w->counters, &w->ncounters, s->counters[k]);
+	}
+	return PB_OK;
+}
+
 static int collect_columns(struct pb_runs_csv *w, const struct pb_cells *cells,
 			   struct pb_err *err)
 {
@@ -63,7 +90,7 @@ static int collect_columns(struct pb_runs_csv *w, const struct pb_cells *cells,
 		for (size_t k = 0; k < st->nmetrics; k++)
 			add_name(w->metrics, &w->nmetrics, st->metrics[k].name);
 	}
-	return PB_OK;
+	return collect_machine_columns(w, cells, err);
 }
 
 static void header(const struct pb_runs_csv *w, struct pb_buf *b)
@@ -74,6 +101,14 @@ static void header(const struct pb_runs_csv *w, struct pb_buf *b)
 		pb_buf_printf(b, ",param_%s", w->params[k]);
 	for (size_t k = 0; k < w->nmetrics; k++)
 		pb_buf_printf(b, ",metric_%s", w->metrics[k]);
+	for (size_t k = 0; k < w->ncounters; k++) {
+		char col[128];
+		struct pb_err ignored;
+		/* Event names are from a fixed table: they always fit. */
+		if (pb_counter_column(w->counters[k], col, sizeof(col),
+				      &ignored) == PB_OK)
+			pb_buf_printf(b, ",%s", col);
+	}
 	pb_buf_printf(b, ",message\n");
 }
 
@@ -154,6 +189,8 @@ static void param_fields(const struct pb_runs_csv *w,
 		char *text = v ? pb_value_text(v) : NULL;
 		if (v && !text)
 			b->oom = true; /* the row is then refused, not cut */
+		if (!v && w->affinity && strcmp(w->params[k], "affinity") == 0)
+			text = strdup(pb_affinity_name(s->affinity));
 		pb_buf_printf(b, ",");
 		pb_buf_csv_field(b, text ? text : "");
 		free(text);
@@ -199,6 +236,22 @@ static void metric_fields(const struct pb_runs_csv *w,
 	}
 }
 
+/* The cell's counters under their columns; empty where not counted. */
+static void counter_fields(const struct pb_runs_csv *w,
+			   const struct pb_cell_spec *s,
+			   const struct pb_measure *m, struct pb_buf *b)
+{
+	for (size_t k = 0; k < w->ncounters; k++) {
+		pb_buf_printf(b, ",");
+		for (size_t j = 0; j < s->ncounters && j < m->ncounters; j++)
+			if (strcmp(s->counters[j], w->counters[k]) == 0 &&
+			    (m->counter_ok & (1u << j)))
+				pb_buf_printf(
+				    b, "%llu",
+				    (unsigned long long)m->counters[j]);
+	}
+}
+
 int pb_runs_csv_write(struct pb_runs_csv *w, const struct pb_cell *cell,
 		      unsigned rep, const struct pb_measure *m,
 		      struct pb_err *err)
@@ -214,6 +267,7 @@ int pb_runs_csv_write(struct pb_runs_csv *w, const struct pb_cell *cell,
 		      m->invol_ctx);
 	param_fields(w, s, &b);
 	metric_fields(w, s, m, &b);
+	counter_fields(w, s, m, &b);
 	pb_buf_printf(&b, ",");
 	/* An ok row may carry a note too (processes left behind). */
 	pb_buf_csv_field(&b, m->message);

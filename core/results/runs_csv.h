@@ -15,8 +15,11 @@ struct pb_runs_csv {
 	int fd;
 	const char *path;
 	size_t nparams, nmetrics;
-	const char **params;   /* param_<name> columns, in order */
-	const char **metrics;  /* metric_<name> columns, in order */
+	const char **params;  /* param_<name> columns, in order */
+	const char **metrics; /* metric_<name> columns, in order */
+	bool affinity;	      /* a param_affinity column */
+	size_t ncounters;
+	const char **counters; /* counter_<event> columns, in order */
 	struct pb_arena arena; /* owns path and the column tables */
 };
 

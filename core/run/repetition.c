@@ -94,10 +94,26 @@ static void per_second(const struct pb_plugin *p,
 	}
 }
 
-/* The timed part: execute every task, then reduce. */
+/* Copies what the counters counted into m, and why not where they did not. */
+static void read_counters(const struct pb_counters *c, struct pb_measure *m)
+{
+	m->ncounters = c->n;
+	for (unsigned k = 0; k < c->n; k++) {
+		if (pb_counters_read(c, k, &m->counters[k]))
+			m->counter_ok |= 1u << k;
+		else
+			m->counter_errno[k] = c->open_errno[k];
+	}
+}
+
+/*
+ * The timed part: execute every task, then reduce. The counters, opened
+ * before any worker exists, count from the start of execute to the end of
+ * reduce, in every thread and child the strategy makes.
+ */
 static void measure(const struct pb_cell_spec *spec, struct pb_host *host,
 		    void *state, size_t ntasks, void *results,
-		    struct pb_measure *m)
+		    struct pb_counters *counters, struct pb_measure *m)
 {
 	const struct pb_plugin *w = spec->workload;
 	struct pb_job job = {
@@ -121,6 +137,7 @@ static void measure(const struct pb_cell_spec *spec, struct pb_host *host,
 	struct snapshot a, b;
 
 	take(&a);
+	pb_counters_start(counters);
 	const char *stage = spec->strategy->name;
 	int rc = pb_strategy_execute(spec->strategy, &job, &status, &err);
 	if (rc == PB_OK) {
@@ -131,8 +148,10 @@ static void measure(const struct pb_cell_spec *spec, struct pb_host *host,
 	} else {
 		status = strategy_status(spec->strategy, status, &err);
 	}
+	pb_counters_stop(counters);
 	take(&b);
 	fill_times(&a, &b, m);
+	read_counters(counters, m);
 	if (rc != PB_OK)
 		record(m, (enum pb_status)status, stage, &err);
 	else if (w->workload->verify &&
@@ -148,6 +167,7 @@ void pb_repetition_run(const struct pb_cell_spec *spec, struct pb_host *host,
 {
 	const struct pb_plugin *w = spec->workload;
 	struct pb_err err = {{0}};
+	struct pb_counters counters;
 	void *state = NULL;
 	size_t ntasks = 0;
 
@@ -161,8 +181,12 @@ void pb_repetition_run(const struct pb_cell_spec *spec, struct pb_host *host,
 		pb_fail(&err, "cannot allocate %zu results of %zu bytes",
 			ntasks, w->result_size);
 		record(m, PB_STATUS_FAILED, "setup", &err);
+	} else if (pb_counters_open(&counters, spec->counters,
+				    (unsigned)spec->ncounters, &err)) {
+		record(m, PB_STATUS_FAILED, "counters", &err);
 	} else {
-		measure(spec, host, state, ntasks, results, m);
+		measure(spec, host, state, ntasks, results, &counters, m);
+		pb_counters_close(&counters);
 	}
 	free(results);
 	w->workload->teardown(state);

@@ -1,0 +1,93 @@
+/*
+ * test_e2e_machine.c — the real binary with `counters` and `affinity`:
+ * the counter_* and param_affinity columns of runs.csv, software counters
+ * that count, hardware counters that are counted or left empty with a
+ * warning.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "lib/csv_read.h"
+#include "pbt_files.h"
+#include "pbtest.h"
+
+static void enter_tmp(void)
+{
+	cr_assert_eq(chdir(pbt_scratch_new()), 0);
+}
+
+static void leave_tmp(void)
+{
+	cr_assert_eq(chdir("/"), 0);
+	pbt_scratch_remove();
+}
+
+TestSuite(e2e_machine, .init = enter_tmp, .fini = leave_tmp, .timeout = 60);
+
+/* Runs parabench on file into res/, with the test plugins loaded. */
+static void run_ok(const char *file, struct pbt_proc *p)
+{
+	char plugins[4096];
+
+	snprintf(plugins, sizeof(plugins), "%s/test-plugins", pbt_build());
+	pbt_parabench(p, (const char *[]){"run", file, "--out", "res",
+					  "--quiet", "--no-report",
+					  "--plugin-dir", plugins, NULL});
+	cr_assert_eq(p->status, 0, "exit %d\nstdout: %s\nstderr: %s", p->status,
+		     p->out, p->err);
+}
+
+static void read_csv(const char *path, struct pb_csv *t)
+{
+	struct pb_err err = {{0}};
+	cr_assert_eq(pb_csv_read(path, 0, t, &err), PB_OK, "%s", err.msg);
+}
+
+/* where touches kib KiB per task: more memory, more page faults. */
+static const char counters_yaml[] =
+    "name: counted\n"
+    "workload: where\n"
+    "params: {kib: [64, 16384], tasks: 4}\n"
+    "strategies: [serial, fork]\n"
+    "workers: [2]\n"
+    "repetitions: 1\n"
+    "warmup: 0\n"
+    "counters: [task-clock, page-faults, context-switches, instructions]\n";
+
+Test(e2e_machine, counters_are_columns_and_software_ones_count)
+{
+	struct pbt_proc p;
+	struct pb_csv t;
+
+	pbt_write("c.yaml", counters_yaml);
+	run_ok("c.yaml", &p);
+	read_csv("res/runs.csv", &t);
+	cr_assert_geq(pb_csv_column(&t, "counter_task_clock"), 0);
+	cr_assert_geq(pb_csv_column(&t, "counter_page_faults"), 0);
+	cr_assert_geq(pb_csv_column(&t, "counter_context_switches"), 0);
+	cr_assert_geq(pb_csv_column(&t, "counter_instructions"), 0);
+	cr_assert_lt(pb_csv_column(&t, "param_affinity"), 0,
+		     "no affinity key, no column");
+	cr_assert_eq(t.nrows, 4);
+	for (size_t r = 0; r < t.nrows; r++) {
+		cr_assert_str_eq(pb_csv_get(&t, r, "status"), "ok", "%s",
+				 pb_csv_get(&t, r, "message"));
+		cr_assert_gt(pb_csv_num(&t, r, "counter_task_clock"), 0);
+		cr_assert_gt(pb_csv_num(&t, r, "counter_page_faults"), 0);
+	}
+	/* rows: 64 KiB serial, fork, then 16 MiB serial, fork: 4 tasks of
+	 * 4096 pages each; fork's children are counted too */
+	for (size_t r = 0; r < 2; r++) {
+		cr_assert_geq(pb_csv_num(&t, r + 2, "counter_page_faults"),
+			      4 * 4096 / 2, "row %zu", r + 2);
+		cr_assert_gt(pb_csv_num(&t, r + 2, "counter_page_faults"),
+			     2 * pb_csv_num(&t, r, "counter_page_faults"),
+			     "row %zu", r);
+	}
+	/* instructions: counted, or empty and said once */
+	if (*pb_csv_get(&t, 0, "counter_instructions") == '\0')
+		cr_assert(strstr(p.err, "counter instructions"), "%s", p.err);
+	pb_csv_free(&t);
+	pbt_proc_free(&p);
+}
