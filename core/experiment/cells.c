@@ -43,7 +43,7 @@ static size_t experiment_cells(const struct pb_experiment *e)
 	}
 	return mul_sat(
 	    mul_sat(combinations(e->wparams, e->workload->nparams), per_w),
-	    mul_sat(e->naffinity, e->nworkers));
+	    mul_sat(e->naffinity ? e->naffinity : 1, e->nworkers));
 }
 
 size_t pb_cells_count(const struct pb_experiment_file *f)
@@ -109,9 +109,12 @@ static int expand_strategy(struct expansion *x, const struct pb_strategy_use *u)
 		    combination(&x->out->arena, u->params, s->nparams, i);
 		if (!sv)
 			return PB_ERROR;
-		for (size_t a = 0; a < x->exp->naffinity; a++)
+		/* No affinity axis (a hand-made experiment): none. */
+		for (size_t a = 0; a < x->exp->naffinity || a == 0; a++)
 			for (size_t w = 0; w < x->exp->nworkers; w++)
-				add_cell(x, s, sv, x->exp->affinity[a],
+				add_cell(x, s, sv,
+					 x->exp->naffinity ? x->exp->affinity[a]
+							   : PB_AFFINITY_NONE,
 					 x->exp->workers[w]);
 	}
 	return PB_OK;

@@ -216,7 +216,7 @@ void pbt_run(const char *workload, const char *wparams, const char *strategy,
 	     const char *sparams, unsigned workers, struct pb_measure *m)
 {
 	struct pb_arena arena = {0};
-	struct pb_cell_spec spec;
+	struct pb_cell_spec spec = {0};
 	struct pb_host host = {
 	    .size = sizeof(host),
 	    .abi_version = PB_ABI_VERSION,
