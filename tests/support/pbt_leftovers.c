@@ -32,9 +32,14 @@ void pbt_snapshot(struct pbt_snapshot *s)
 	struct dirent *e;
 
 	s->nshm = 0;
-	/* Criterion's own entries (bxf*) come and go with parallel tests. */
+	/*
+	 * Criterion's own entries (bxf*) come and go with parallel tests, and
+	 * so do Open MPI's (vader_segment.*) while test_mpi runs beside this
+	 * test; test_mpi checks its own cleanup.
+	 */
 	while (d && (e = readdir(d)))
 		if (e->d_name[0] != '.' && strncmp(e->d_name, "bxf", 3) != 0 &&
+		    strncmp(e->d_name, "vader_segment.", 14) != 0 &&
 		    s->nshm < PBT_MAX_SHM)
 			snprintf(s->shm[s->nshm++], sizeof(s->shm[0]), "%s",
 				 e->d_name);
