@@ -25,7 +25,7 @@ static const struct pb_param params[] = {
 };
 
 static const struct pb_metric metrics[] = {
-    {"cpus", "", "each worker's allowed CPUs, as w<k>=<hex mask>"},
+    {"cpus", "", "each worker's allowed CPUs, as w<k>=<hex mask>", 0},
 };
 
 struct where_result {
