@@ -122,6 +122,7 @@ static int where_reduce(void *state, const void *results, size_t ntasks,
 }
 
 static const struct pb_workload_hooks hooks = {
+    .size = sizeof(struct pb_workload_hooks),
     .setup = where_setup,
     .worker_init = where_worker_init,
     .run_task = where_run_task,
