@@ -180,8 +180,13 @@ static int load(struct run *r)
 		}
 		path = saved;
 	}
+	/* A resumed run's file is a copy: its paths start at the original. */
 	if (pb_experiment_load(path, &r->reg, &r->file, &err) ||
-	    pb_cells_expand(&r->file, &r->cells, &err)) {
+	    (r->o.resume && r->resume.experiment_file[0] &&
+	     pb_experiment_set_dir(&r->file, r->resume.experiment_file,
+				   &err)) ||
+	    pb_cells_expand(&r->file, &r->cells, &err) ||
+	    pb_cells_check(&r->file, &r->cells, &err)) {
 		cli_error("%s", err.msg);
 		return PB_ERROR;
 	}

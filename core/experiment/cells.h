@@ -51,6 +51,15 @@ size_t pb_cells_count(const struct pb_experiment_file *f);
 int pb_cells_expand(const struct pb_experiment_file *f, struct pb_cells *out,
 		    struct pb_err *err);
 
+/*
+ * Calls the workload's check hook, where it has one, once for each
+ * combination of workload parameter values of cells (expanded from f), in
+ * this process. The first refusal fails, located where the parameter it
+ * names is written: "path:line:column: what is wrong; what was expected".
+ */
+int pb_cells_check(const struct pb_experiment_file *f,
+		   const struct pb_cells *cells, struct pb_err *err);
+
 /* Frees the cells. Safe on a zeroed or freed list. */
 void pb_cells_free(struct pb_cells *cells);
 

@@ -389,6 +389,8 @@ int pb_experiment_parse(const char *path, const char *text, size_t len,
 	}
 	rc = read_root(&c, yaml_document_get_root_node(&doc), out);
 	yaml_document_delete(&doc);
+	if (rc == PB_OK)
+		rc = pb_experiment_set_dir(out, path, err);
 	if (rc)
 		pb_experiment_free(out);
 	return rc;
@@ -436,6 +438,30 @@ int pb_experiment_load(const char *path, const struct pb_registry *reg,
 	rc = pb_experiment_parse(path, text, len, reg, out, err);
 	free(text);
 	return rc;
+}
+
+int pb_experiment_set_dir(struct pb_experiment_file *f, const char *file_path,
+			  struct pb_err *err)
+{
+	const char *slash = strrchr(file_path, '/');
+	char *dir, *real;
+
+	if (!slash)
+		dir = pb_arena_strdup(&f->arena, ".");
+	else
+		dir = pb_arena_strndup(
+		    &f->arena, file_path,
+		    slash == file_path ? 1 : (size_t)(slash - file_path));
+	real = dir ? realpath(dir, NULL) : NULL;
+	if (real) {
+		dir = pb_arena_strdup(&f->arena, real);
+		free(real);
+	}
+	if (!dir)
+		return pb_fail(err, "%s: out of memory", file_path);
+	for (size_t k = 0; k < f->n; k++)
+		f->items[k].dir = dir;
+	return PB_OK;
 }
 
 void pb_experiment_free(struct pb_experiment_file *f)

@@ -73,6 +73,8 @@ struct pb_experiment {
 	size_t ncounters;
 	const char *const *counters; /* event names; default none */
 	struct pb_mark mark;	     /* where the experiment starts */
+	const char *dir; /* the file's folder (absolute when resolvable):
+			    relative paths in parameters start there */
 };
 
 /* A loaded file: its text, its experiments and the arena that owns both. */
@@ -100,6 +102,13 @@ int pb_experiment_load(const char *path, const struct pb_registry *reg,
 int pb_experiment_parse(const char *path, const char *text, size_t len,
 			const struct pb_registry *reg,
 			struct pb_experiment_file *out, struct pb_err *err);
+
+/*
+ * Makes the folder of file_path the experiments' dir (for a resumed run,
+ * whose file is a copy in the results folder). Fails only out of memory.
+ */
+int pb_experiment_set_dir(struct pb_experiment_file *f, const char *file_path,
+			  struct pb_err *err);
 
 /* Frees everything the file owns. Safe on a zeroed or freed file. */
 void pb_experiment_free(struct pb_experiment_file *f);

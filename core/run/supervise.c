@@ -94,6 +94,7 @@ static struct pb_host make_host(const struct pb_cell *cell,
 	    .own_path = own_path,
 	    .seed = cell->exp->seed,
 	    .cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN),
+	    .dir = cell->exp->dir,
 	};
 }
 

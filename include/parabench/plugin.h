@@ -54,6 +54,7 @@
  *   reduce        cell process, main thread           yes    yes
  *   verify        cell process, main thread           no     no
  *   teardown      cell process, main thread           no     yes
+ *   check         runner process, before any cell    no     no
  *
  * The timed span runs from just before execute to just after reduce; it is
  * the wall_s column of runs.csv, and what PB_METRIC_PER_SECOND divides by.
@@ -365,13 +366,20 @@ struct pb_host {
 	void (*own_path)(struct pb_host *host, const char *path); /* (1) */
 	uint64_t seed;						  /* (1) */
 	uint32_t cores; /* (1) logical cores online */
+	/*
+	 * (2) The experiment file's folder (absolute when it could be
+	 * resolved), for parameters that name files relative to it; NULL when
+	 * there is none. Read it when PB_HAS(host, dir).
+	 */
+	const char *dir;
 };
 
 /*
  * The hooks of a workload. Call order, per repetition:
  *   setup -> [worker_init -> run_task* -> worker_fini] per worker
  *         -> reduce -> verify -> teardown
- * See "Where each hook runs" at the top. Every hook is from version 1.
+ * See "Where each hook runs" at the top. Every hook but check is from
+ * version 1.
  */
 struct pb_workload_hooks {
 	/* (2) sizeof(struct pb_workload_hooks): always set it. */
@@ -429,6 +437,18 @@ struct pb_workload_hooks {
 	 * successful setup, whatever happened since. Must not fail.
 	 */
 	void (*teardown)(void *state);
+
+	/*
+	 * OPTIONAL (2). Checks args before anything runs (`parabench validate`
+	 * and `run`) for what the parameter table cannot say: that a file
+	 * exists, that a name is defined in it. Called in the runner's process
+	 * once per combination of workload parameter values; must not call
+	 * host->own_path and must leave nothing behind. On PB_ERROR, *param
+	 * names the parameter at fault (NULL: none in particular), so that the
+	 * host can point at where it is written.
+	 */
+	int (*check)(const struct pb_args *args, const struct pb_host *host,
+		     const char **param, struct pb_err *err);
 };
 
 /* ---- Strategies ------------------------------------------------------- */
