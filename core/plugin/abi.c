@@ -11,8 +11,10 @@
 #if UINTPTR_MAX == UINT64_MAX
 _Static_assert(sizeof(struct pb_plugin) == PB_PLUGIN_SIZE_VER2,
 	       "the version 2 descriptor is frozen: append in version 3");
-_Static_assert(sizeof(struct pb_workload_hooks) == PB_WORKLOAD_HOOKS_SIZE_VER2,
-	       "frozen at version 2");
+/* Version 3 appended check to the workload hooks. */
+_Static_assert(sizeof(struct pb_workload_hooks) ==
+		   PB_WORKLOAD_HOOKS_SIZE_VER2 + sizeof(void (*)(void)),
+	       "frozen at version 3: append in version 4");
 _Static_assert(sizeof(struct pb_strategy_hooks) == PB_STRATEGY_HOOKS_SIZE_VER2,
 	       "frozen at version 2");
 _Static_assert(sizeof(struct pb_param) == PB_PARAM_SIZE_VER2,

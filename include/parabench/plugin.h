@@ -1,5 +1,5 @@
 /*
- * parabench/plugin.h — the plugin ABI, version 2: the only header a plugin
+ * parabench/plugin.h — the plugin ABI, version 3: the only header a plugin
  * includes. The guide is docs/writing-plugins.md (installed under
  * share/doc/parabench); `parabench new workload NAME` writes a skeleton.
  *
@@ -179,7 +179,7 @@ extern "C" {
 /* "PARABNCH" in ASCII: a symbol that merely shares our name reads garbage. */
 #define PB_MAGIC 0x48434e4241524150ULL
 /* Grows by one with each release that appends members (see the top). */
-#define PB_ABI_VERSION 2
+#define PB_ABI_VERSION 3
 #define PB_PLUGIN_SYMBOL parabench_plugin
 #define PB_PLUGIN_SYMBOL_NAME "parabench_plugin"
 
@@ -367,7 +367,7 @@ struct pb_host {
 	uint64_t seed;						  /* (1) */
 	uint32_t cores; /* (1) logical cores online */
 	/*
-	 * (2) The experiment file's folder (absolute when it could be
+	 * (3) The experiment file's folder (absolute when it could be
 	 * resolved), for parameters that name files relative to it; NULL when
 	 * there is none. Read it when PB_HAS(host, dir).
 	 */
@@ -439,7 +439,7 @@ struct pb_workload_hooks {
 	void (*teardown)(void *state);
 
 	/*
-	 * OPTIONAL (2). Checks args before anything runs (`parabench validate`
+	 * OPTIONAL (3). Checks args before anything runs (`parabench validate`
 	 * and `run`) for what the parameter table cannot say: that a file
 	 * exists, that a name is defined in it. Called in the runner's process
 	 * once per combination of workload parameter values; must not call
