@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lib/csv_read.h"
+#include "lib/topology.h"
 #include "pbt_files.h"
 #include "pbtest.h"
 
@@ -99,4 +100,78 @@ Test(e2e_machine, counters_are_columns_and_software_ones_count)
 		cr_assert(strstr(p.err, "counter instructions"), "%s", p.err);
 	pb_csv_free(&t);
 	pbt_proc_free(&p);
+}
+
+/* The CPU mask worker w reported in a `where` row's metric_cpus, or 0. */
+static unsigned long long mask_of(const char *cpus, unsigned w)
+{
+	char key[16];
+	const char *p;
+
+	snprintf(key, sizeof(key), "w%u=", w);
+	for (p = cpus; (p = strstr(p, key)); p++)
+		if (p == cpus || p[-1] == ';')
+			return strtoull(p + strlen(key), NULL, 16);
+	return 0;
+}
+
+static const char affinity_yaml[] =
+    "name: placed\n"
+    "workload: where\n"
+    "params: {tasks: 16}\n"
+    "strategies: [serial, pthreads, fork, shm]\n"
+    "strategy_params: {schedule: static}\n"
+    "workers: [2]\n"
+    "affinity: [none, compact, scatter]\n"
+    "repetitions: 1\n"
+    "warmup: 0\n"
+    "counters: [cpu-migrations]\n";
+
+/*
+ * Every strategy binds its workers through the host: under compact and
+ * scatter each worker sees exactly one CPU, the one the topology's order
+ * gives it (on this machine's PUs, in hwloc's order); under none, all.
+ */
+Test(e2e_machine, every_strategy_binds_its_workers)
+{
+	struct pbt_proc p;
+	struct pb_csv t;
+	struct pb_topology topo;
+	struct pb_err err = {{0}};
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	cr_assert_eq(pb_topology_load(&topo, &err), PB_OK, "%s", err.msg);
+	pbt_write("a.yaml", affinity_yaml);
+	run_ok("a.yaml", &p);
+	read_csv("res/runs.csv", &t);
+	cr_assert_eq(t.nrows, 12);
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *strategy = pb_csv_get(&t, r, "strategy");
+		const char *aff = pb_csv_get(&t, r, "param_affinity");
+		const char *cpus = pb_csv_get(&t, r, "metric_cpus");
+		enum pb_affinity policy;
+		unsigned nw = strcmp(strategy, "serial") == 0 ? 1 : 2;
+
+		cr_assert_str_eq(pb_csv_get(&t, r, "status"), "ok", "%s",
+				 pb_csv_get(&t, r, "message"));
+		cr_assert_eq(pb_affinity_parse(aff, &policy), PB_OK, "%s", aff);
+		cr_assert_neq(*pb_csv_get(&t, r, "counter_cpu_migrations"),
+			      '\0');
+		for (unsigned w = 0; w < nw; w++) {
+			unsigned long long got = mask_of(cpus, w);
+			int pu = pb_topology_pu_of(&topo, policy, w);
+
+			if (policy == PB_AFFINITY_NONE)
+				cr_assert_eq(__builtin_popcountll(got), ncpu,
+					     "%s none w%u: %s", strategy, w,
+					     cpus);
+			else
+				cr_assert_eq(got, 1ull << pu,
+					     "%s %s w%u: %s, want CPU %d",
+					     strategy, aff, w, cpus, pu);
+		}
+	}
+	pb_csv_free(&t);
+	pbt_proc_free(&p);
+	pb_topology_free(&topo);
 }

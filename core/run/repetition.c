@@ -8,6 +8,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "binding.h"
+
 #include "lib/msg.h"
 #include "plugin/abi.h"
 
@@ -113,7 +115,8 @@ static void read_counters(const struct pb_counters *c, struct pb_measure *m)
  */
 static void measure(const struct pb_cell_spec *spec, struct pb_host *host,
 		    void *state, size_t ntasks, void *results,
-		    struct pb_counters *counters, struct pb_measure *m)
+		    struct pb_counters *counters, struct pb_binding *binding,
+		    struct pb_measure *m)
 {
 	const struct pb_plugin *w = spec->workload;
 	struct pb_job job = {
@@ -131,6 +134,8 @@ static void measure(const struct pb_cell_spec *spec, struct pb_host *host,
 	    .metrics =
 		spec->strategy->nmetrics ? m->metrics + w->nmetrics : NULL,
 	    .workload_path = pb_plugin_path(w),
+	    .bind_worker = pb_binding_bind_worker,
+	    .bind_ctx = binding,
 	};
 	struct pb_err err = {{0}};
 	int32_t status = PB_STATUS_FAILED;
@@ -168,6 +173,7 @@ void pb_repetition_run(const struct pb_cell_spec *spec, struct pb_host *host,
 	const struct pb_plugin *w = spec->workload;
 	struct pb_err err = {{0}};
 	struct pb_counters counters;
+	struct pb_binding binding;
 	void *state = NULL;
 	size_t ntasks = 0;
 
@@ -181,11 +187,14 @@ void pb_repetition_run(const struct pb_cell_spec *spec, struct pb_host *host,
 		pb_fail(&err, "cannot allocate %zu results of %zu bytes",
 			ntasks, w->result_size);
 		record(m, PB_STATUS_FAILED, "setup", &err);
+	} else if (pb_binding_prepare(&binding, spec->affinity, &err)) {
+		record(m, PB_STATUS_FAILED, "affinity", &err);
 	} else if (pb_counters_open(&counters, spec->counters,
 				    (unsigned)spec->ncounters, &err)) {
 		record(m, PB_STATUS_FAILED, "counters", &err);
 	} else {
-		measure(spec, host, state, ntasks, results, &counters, m);
+		measure(spec, host, state, ntasks, results, &counters, &binding,
+			m);
 		pb_counters_close(&counters);
 	}
 	free(results);

@@ -64,6 +64,9 @@
  *   - in each worker, call pb_job_worker_init before its first task and
  *     pb_job_worker_fini after its last, in the same thread or process
  *     (workloads keep per-worker resources there: a connection, a buffer);
+ *     pb_job_worker_init first binds the worker to its CPU when the
+ *     experiment asks for an `affinity` (job->bind_worker), so a strategy
+ *     never needs to know where its workers go;
  *   - leave no thread, process, descriptor or mapping behind, in every case;
  *   - on failure return PB_ERROR with *status PB_STATUS_FAILED (a hook
  *     failed: pass on its message) or PB_STATUS_CRASHED (a worker process
@@ -486,6 +489,17 @@ struct pb_job {
 	struct pb_host *host;
 	struct pb_metric_value *metrics;
 	const char *workload_path;
+
+	/*
+	 * (2) Binds the calling thread (and so a forked worker process) as
+	 * worker w to the CPU the experiment's `affinity` gives it; returns
+	 * PB_OK without doing anything under `affinity: none`. Callable from
+	 * the worker's own thread or process. pb_job_worker_init calls it,
+	 * so a strategy that uses that helper need not. NULL: no binding.
+	 */
+	int (*bind_worker)(const struct pb_job *job, unsigned w,
+			   struct pb_err *err);
+	void *bind_ctx; /* (2) the host's, for bind_worker */
 };
 
 struct pb_strategy_hooks {
@@ -574,11 +588,17 @@ static inline const struct pb_value *pb_arg(const struct pb_args *args,
 	return NULL;
 }
 
-/* Prepares worker w of a job: calls the optional worker_init hook. */
+/*
+ * Prepares worker w of a job: binds it where the experiment says (see
+ * bind_worker), then calls the optional worker_init hook.
+ */
 static inline int pb_job_worker_init(const struct pb_job *job, unsigned w,
 				     void **worker_state, struct pb_err *err)
 {
 	*worker_state = NULL;
+	if (job->size > offsetof(struct pb_job, bind_worker) &&
+	    job->bind_worker && job->bind_worker(job, w, err) != PB_OK)
+		return PB_ERROR;
 	if (!job->hooks->worker_init)
 		return PB_OK;
 	return job->hooks->worker_init(job->state, w, worker_state, err);

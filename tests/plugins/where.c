@@ -93,20 +93,19 @@ static int where_reduce(void *state, const void *results, size_t ntasks,
 			struct pb_metric_value *m, struct pb_err *err)
 {
 	const struct where_result *r = results;
+	uint32_t last = 0;
 	size_t used = 0;
-	uint32_t w = 0;
 
 	(void)state;
+	for (size_t k = 0; k < ntasks; k++) {
+		if (r[k].worker == UINT32_MAX)
+			return pb_fail(err, "task %zu ran without worker_init",
+				       k);
+		last = r[k].worker > last ? r[k].worker : last;
+	}
 	/* one entry per worker that ran a task, in worker order */
-	for (bool more = true; more; w++) {
-		more = false;
+	for (uint32_t w = 0; ntasks && w <= last; w++) {
 		for (size_t k = 0; k < ntasks; k++) {
-			if (r[k].worker == UINT32_MAX)
-				return pb_fail(err,
-					       "task %zu ran without "
-					       "worker_init",
-					       k);
-			more |= r[k].worker > w;
 			if (r[k].worker != w)
 				continue;
 			used += (size_t)snprintf(
