@@ -40,8 +40,10 @@ static int make_args(const struct pb_plugin *p, const char *items,
 
 	if (!v || !copy)
 		return pb_fail(err, "out of memory");
+	/* A required parameter (no default) must come from items. */
 	for (size_t k = 0; k < p->nparams; k++)
-		if (pb_value_default(&p->params[k], arena, &v[k], err))
+		if (p->params[k].default_value &&
+		    pb_value_default(&p->params[k], arena, &v[k], err))
 			return PB_ERROR;
 	for (char *it = strtok_r(copy, ";", &save); it;
 	     it = strtok_r(NULL, ";", &save)) {
@@ -60,6 +62,11 @@ static int make_args(const struct pb_plugin *p, const char *items,
 		if (bench_parse_value(&p->params[k], eq + 1, arena, &v[k], err))
 			return PB_ERROR;
 	}
+	for (size_t k = 0; k < p->nparams; k++)
+		if (!p->params[k].default_value &&
+		    !strstr(items, p->params[k].name))
+			return pb_fail(err, "%s needs %s", p->name,
+				       p->params[k].name);
 	*out = pb_args_of(p, v);
 	return PB_OK;
 }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# python.sh: figures of the python workload (embedded CPython), each beside
+# a reference measured in the same run (see bench/python.c):
+#   the cost of one task calling an empty Python function under serial,
+#     against the cost of the same call from a Python loop
+#   the 2-worker speed-up of CPU-bound pure Python under pthreads (the GIL:
+#     target <= 1.15x) and under fork (a GIL per process: target >= 1.8x),
+#     each beside C's pi at 2 workers under the same strategy
+#   the 5-thread speed-up of tasks that sleep (the GIL is released), against
+#     the ideal 5
+# Needs PB_BUILD (absolute build folder with libpbcore.a and plugins/).
+# Prints TSV: figure value unit reference-name reference-value target-note.
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+: "${PB_BUILD:?set PB_BUILD to the absolute build folder}"
+out=$PB_BUILD/bench/python
+mkdir -p "$PB_BUILD/bench"
+if ! ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror \
+	-I"$root/include" -I"$root/core" "$here/python.c" \
+	"$PB_BUILD/libpbcore.a" -lyaml -lm -pthread -o "$out"; then
+  echo "python.sh: cannot build the driver" >&2
+  exit 0
+fi
+"$out" "$here/python_tasks.py" || echo "python.sh: driver exited $?" >&2
+exit 0
