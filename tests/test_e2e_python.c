@@ -210,3 +210,16 @@ Test(e2e_python, no_interpreter_state_passes_between_cells)
 		pb_csv_free(&t);
 	}
 }
+
+/* The notebook's experiment passes every check, its script included. */
+Test(e2e_python, the_notebooks_experiment_validates)
+{
+	struct pbt_proc p;
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/python-gil.yaml",
+		 pbt_source_path("experiments"));
+	expect_status((const char *[]){"validate", path, NULL}, 0, &p);
+	cr_assert(strstr(p.out, "valid: 4 experiments, 36 cells"), "%s", p.out);
+	pbt_proc_free(&p);
+}

@@ -23,8 +23,9 @@
 
 /* The notebook's questions, one file each (see the README). */
 static const char *const notebook_files[] = {
-    "pi.yaml",	 "primes.yaml", "copy.yaml",	   "fetch.yaml",
-    "pipe.yaml", "amdahl.yaml", "spin-check.yaml", "demo.yaml",
+    "pi.yaml",	       "primes.yaml", "copy.yaml",
+    "fetch.yaml",      "pipe.yaml",   "amdahl.yaml",
+    "spin-check.yaml", "demo.yaml",   "python-gil.yaml",
 };
 
 static bool is_repo_root(const char *dir)
