@@ -491,7 +491,7 @@ struct pb_job {
 	const char *workload_path;
 
 	/*
-	 * (2) Binds the calling thread (and so a forked worker process) as
+	 * (3) Binds the calling thread (and so a forked worker process) as
 	 * worker w to the CPU the experiment's `affinity` gives it; returns
 	 * PB_OK without doing anything under `affinity: none`. Callable from
 	 * the worker's own thread or process. pb_job_worker_init calls it,
@@ -499,7 +499,7 @@ struct pb_job {
 	 */
 	int (*bind_worker)(const struct pb_job *job, unsigned w,
 			   struct pb_err *err);
-	void *bind_ctx; /* (2) the host's, for bind_worker */
+	void *bind_ctx; /* (3) the host's, for bind_worker */
 };
 
 struct pb_strategy_hooks {
