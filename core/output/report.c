@@ -63,6 +63,12 @@ static void env_row(struct report *r, const char *name, const char *key)
 	if (json_is_integer(v))
 		pb_buf_printf(&text, "%" JSON_INTEGER_FORMAT,
 			      json_integer_value(v));
+	else if (json_is_object(v)) /* the topology: its one-line summary */
+		pb_buf_printf(&text, "%s",
+			      json_string_value(json_object_get(v, "summary"))
+				  ?: json_string_value(
+					 json_object_get(v, "error"))
+				  ?: "");
 	else if (json_is_array(v))
 		pb_meta_plugins_text(v, &text);
 	else
@@ -79,6 +85,7 @@ static void environment(struct report *r)
 	    {"host", "host"},
 	    {"CPU", "cpu_model"},
 	    {"logical cores", "cores"},
+	    {"topology", "topology"},
 	    {"kernel", "kernel"},
 	    {"architecture", "machine"},
 	    {"compiler", "compiler"},

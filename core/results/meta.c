@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/path.h"
+#include "lib/topology.h"
 #include "lib/textbuf.h"
 
 #ifndef PB_VERSION
@@ -163,6 +164,45 @@ json_t *pb_meta_plugins(const struct pb_registry *reg)
 	return list;
 }
 
+/* One cache level: {"level", "size_bytes", "count", "shared_by_pus"}. */
+static json_t *cache_json(const struct pb_cache_level *c)
+{
+	return json_pack("{s:I, s:I, s:I, s:I}", "level", (json_int_t)c->depth,
+			 "size_bytes", (json_int_t)c->size, "count",
+			 (json_int_t)c->count, "shared_by_pus",
+			 (json_int_t)c->share_pu);
+}
+
+/*
+ * The machine's shape from hwloc: counts, caches and the one-line summary
+ * report.md shows; {"error": why} when hwloc cannot read it.
+ */
+static json_t *topology_json(void)
+{
+	struct pb_topology t;
+	struct pb_err err = {{0}};
+	char line[512];
+	json_t *o = NULL, *caches;
+
+	if (pb_topology_load(&t, &err) != PB_OK ||
+	    pb_topology_summary(&t, line, sizeof(line), &err) != PB_OK) {
+		pb_topology_free(&t);
+		return json_pack("{s:s}", "error", err.msg);
+	}
+	caches = json_array();
+	for (unsigned k = 0; caches && k < t.ncaches; k++)
+		json_array_append_new(caches, cache_json(&t.caches[k]));
+	if (caches)
+		o = json_pack("{s:I, s:I, s:I, s:I, s:b, s:o, s:s}", "packages",
+			      (json_int_t)t.packages, "numa_nodes",
+			      (json_int_t)t.numa_nodes, "cores",
+			      (json_int_t)t.cores, "pus", (json_int_t)t.pus,
+			      "smt", t.pus > t.cores, "caches", caches,
+			      "summary", line);
+	pb_topology_free(&t);
+	return o;
+}
+
 static bool host_fields(json_t *o)
 {
 	struct utsname u;
@@ -176,7 +216,8 @@ static bool host_fields(json_t *o)
 	       set_text(o, "cpu_model", cpu) &&
 	       set(o, "cores", json_integer(sysconf(_SC_NPROCESSORS_ONLN))) &&
 	       set_text(o, "kernel", kernel) &&
-	       set_text(o, "machine", u.machine);
+	       set_text(o, "machine", u.machine) &&
+	       set(o, "topology", topology_json());
 }
 
 static bool run_fields(json_t *o, const struct pb_meta *m)

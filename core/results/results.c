@@ -7,6 +7,7 @@
 
 #include "lib/path.h"
 #include "lib/textbuf.h"
+#include "lib/topology.h"
 
 static void names(struct pb_buf *b, const struct pb_param *params, size_t n)
 {
@@ -62,8 +63,25 @@ static void metric_units(struct pb_buf *b, const struct pb_plugin *w)
 	pb_buf_free(&list);
 }
 
+/*
+ * The cores past which a point is shaded: physical cores (hwloc), so
+ * workers on SMT siblings count as oversubscribed; the logical cores
+ * online when hwloc cannot tell.
+ */
+static long physical_cores(void)
+{
+	struct pb_topology t;
+	struct pb_err ignored;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (pb_topology_load(&t, &ignored) == PB_OK && t.cores > 0)
+		n = (long)t.cores;
+	pb_topology_free(&t);
+	return n;
+}
+
 static void experiment_row(struct pb_buf *b, const struct pb_experiment *e,
-			   unsigned reps)
+			   unsigned reps, long cores)
 {
 	pb_buf_csv_field(b, e->name);
 	pb_buf_printf(b, ",%s", e->workload->name);
@@ -72,8 +90,7 @@ static void experiment_row(struct pb_buf *b, const struct pb_experiment *e,
 	pb_buf_printf(b, ",%s,%u,%s,%u,%u,%ld", e->baseline_strategy,
 		      e->baseline_workers,
 		      e->fit_oversubscribed ? "true" : "false",
-		      reps ? reps : e->repetitions, e->warmup,
-		      sysconf(_SC_NPROCESSORS_ONLN));
+		      reps ? reps : e->repetitions, e->warmup, cores);
 	metric_units(b, e->workload);
 	pb_buf_printf(b, "\n");
 }
@@ -83,6 +100,7 @@ int pb_results_begin(const char *dir, const struct pb_experiment_file *f,
 {
 	struct pb_buf b = {0};
 	char path[PB_PATH_MAX];
+	long cores = physical_cores();
 	int rc;
 
 	if (pb_path_join(path, sizeof(path), dir, "experiment.yaml", err) ||
@@ -93,7 +111,7 @@ int pb_results_begin(const char *dir, const struct pb_experiment_file *f,
 			  "baseline_workers,fit_oversubscribed,repetitions,"
 			  "warmup,cores,metric_units\n");
 	for (size_t k = 0; k < f->n; k++)
-		experiment_row(&b, &f->items[k], repetitions_override);
+		experiment_row(&b, &f->items[k], repetitions_override, cores);
 	rc = pb_path_join(path, sizeof(path), dir, "experiments.csv", err);
 	if (rc == PB_OK)
 		rc = b.oom ? pb_fail(err, "out of memory writing %s", path)
