@@ -175,3 +175,30 @@ Test(e2e_machine, every_strategy_binds_its_workers)
 	pbt_proc_free(&p);
 	pb_topology_free(&topo);
 }
+
+/* summary.csv takes each counter's median per cell; report.md a table. */
+Test(e2e_machine, counters_reach_summary_and_report)
+{
+	struct pbt_proc p;
+	struct pb_csv s;
+	char plugins[4096];
+	char *report;
+
+	snprintf(plugins, sizeof(plugins), "%s/test-plugins", pbt_build());
+	pbt_write("c.yaml", counters_yaml);
+	pbt_parabench(&p, (const char *[]){"run", "c.yaml", "--out", "res",
+					   "--quiet", "--plugin-dir", plugins,
+					   NULL});
+	cr_assert_eq(p.status, 0, "%s", p.err);
+	read_csv("res/summary.csv", &s);
+	cr_assert_eq(s.nrows, 4);
+	for (size_t r = 0; r < s.nrows; r++)
+		cr_assert_gt(pb_csv_num(&s, r, "counter_page_faults"), 0);
+	report = pbt_read("res/report.md");
+	cr_assert(strstr(report, "Kernel counters over the timed span"), "%s",
+		  report);
+	cr_assert(strstr(report, "| page_faults |"), "%s", report);
+	free(report);
+	pb_csv_free(&s);
+	pbt_proc_free(&p);
+}

@@ -37,9 +37,12 @@ static int runs_columns(struct analysis *a, struct pb_err *err)
 	for (size_t k = 0; k < a->runs.ncols; k++) {
 		if (strncmp(a->runs.header[k], "param_", 6) == 0)
 			a->params[a->nparams++] = k;
-		else if (strncmp(a->runs.header[k], "metric_", 7) == 0)
-			a->metrics[a->nmetrics++] = k;
+		else if (strncmp(a->runs.header[k], "metric_", 7) == 0 ||
+			 strncmp(a->runs.header[k], "counter_", 8) == 0)
+			a->metrics[a->nmetrics++] = k; /* medians per cell */
 	}
+	a->c_cycles = pb_csv_column(&a->runs, "counter_cycles");
+	a->c_instructions = pb_csv_column(&a->runs, "counter_instructions");
 	return PB_OK;
 }
 

@@ -77,7 +77,8 @@ struct analysis {
 	struct pb_arena arena;
 	long c_exp, c_cell, c_workload, c_strategy, c_workers, c_status, c_wall;
 	size_t nparams, nmetrics;
-	size_t *params, *metrics; /* runs.csv columns */
+	size_t *params, *metrics; /* runs.csv columns (metrics: counters too) */
+	long c_cycles, c_instructions; /* counter columns, or -1: no ipc */
 	size_t nexps;
 	struct exp_info *exp;
 	size_t *order;	       /* runs.csv rows, sorted */

@@ -39,6 +39,33 @@ static void metric_median(struct analysis *a, const struct cell *c, size_t col,
 		pb_an_text(b, agree && !differ ? agree : "");
 }
 
+/*
+ * Instructions per cycle: the median over the cell's ok rows of each row's
+ * ratio, empty where a row lacks either counter (no hardware counters).
+ */
+static void ipc_median(struct analysis *a, const struct cell *c,
+		       struct pb_buf *b)
+{
+	size_t n = 0;
+
+	for (size_t pos = c->first; pos < c->first + c->nrows; pos++) {
+		size_t row = a->order[pos];
+		double ins, cyc;
+		if (a->status[pos] == ST_OK &&
+		    pb_csv_number(
+			pb_csv_at(&a->runs, row, (size_t)a->c_instructions),
+			&ins) &&
+		    pb_csv_number(pb_csv_at(&a->runs, row, (size_t)a->c_cycles),
+				  &cyc) &&
+		    cyc > 0)
+			a->fit_p[n++] = ins / cyc;
+	}
+	if (n)
+		pb_an_num(b, pb_median_inplace(a->fit_p, n), 4);
+	else
+		pb_buf_printf(b, ",");
+}
+
 static void summary_header(const struct analysis *a, struct pb_buf *b)
 {
 	pb_buf_printf(b, "experiment,group,series,cell,workload,strategy,"
@@ -50,6 +77,8 @@ static void summary_header(const struct analysis *a, struct pb_buf *b)
 			 "speedup_lo,speedup_hi,efficiency,karp_flatt");
 	for (size_t k = 0; k < a->nmetrics; k++)
 		pb_an_text(b, a->runs.header[a->metrics[k]]);
+	if (a->c_cycles >= 0 && a->c_instructions >= 0)
+		pb_buf_printf(b, ",ipc");
 	pb_buf_printf(b, ",n_failed,n_crashed,n_timeout,n_wrong\n");
 }
 
@@ -97,6 +126,8 @@ static void summary_row(struct analysis *a, const struct cell *c,
 	pb_an_num(b, c->kf, 6);
 	for (size_t k = 0; k < a->nmetrics; k++)
 		metric_median(a, c, a->metrics[k], b);
+	if (a->c_cycles >= 0 && a->c_instructions >= 0)
+		ipc_median(a, c, b);
 	pb_buf_printf(b, ",%zu,%zu,%zu,%zu\n", c->counts[ST_FAILED],
 		      c->counts[ST_CRASHED], c->counts[ST_TIMEOUT],
 		      c->counts[ST_WRONG]);

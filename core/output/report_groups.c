@@ -11,6 +11,7 @@
 #include "lib/csv_read.h"
 #include "lib/path.h"
 #include "plot.h"
+#include "report_counters.h"
 #include "report_md.h"
 
 /* Thresholds of the warnings. */
@@ -385,6 +386,7 @@ void pb_report_groups(struct report *r)
 			      "\n\nExperiment `%s`, workload `%s`.\n\n",
 			      g->experiment, g->workload);
 		group_table(r, g);
+		pb_report_counters(r, g);
 		group_fits(r, g);
 		group_charts(r, g);
 		group_warnings(r, g);

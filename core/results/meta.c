@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "lib/path.h"
-#include "lib/topology.h"
 #include "lib/textbuf.h"
+#include "lib/topology.h"
 
 #ifndef PB_VERSION
 #define PB_VERSION "dev"
