@@ -34,6 +34,7 @@
  * the command could not be run at all.
  */
 #define _GNU_SOURCE
+#include "bench_util.h"
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
@@ -62,28 +63,6 @@ struct sample {
 	int fds;
 	bool ready;
 };
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The median of v[0..n-1]; sorts v. */
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Reaps pid; returns its wait status, or -1 when waitpid fails. */
 static int reap(pid_t pid)
@@ -115,7 +94,7 @@ static int cmd_fork(long n, char **so)
 		return 1;
 
 	for (int b = 0; b < BATCHES; b++) {
-		double t = now_s();
+		double t = bench_now_s();
 		for (long k = 0; k < n; k++) {
 			pid_t pid = fork();
 			if (pid < 0) {
@@ -126,9 +105,9 @@ static int cmd_fork(long n, char **so)
 				_exit(0);
 			reap(pid);
 		}
-		batch[b] = (now_s() - t) / (double)n;
+		batch[b] = (bench_now_s() - t) / (double)n;
 	}
-	printf("%.9f\n", median(batch, BATCHES));
+	printf("%.9f\n", bench_median(batch, BATCHES));
 	return 0;
 }
 
@@ -195,14 +174,14 @@ static int cmd_time(long n, int argc, char **argv)
 	}
 	for (long k = 0; k < n; k++) {
 		number_args(argv, run, k, buf, sizeof(buf));
-		double t0 = now_s();
+		double t0 = bench_now_s();
 		pid_t pid = start(run, true);
 		if (pid < 0) {
 			rc = 1;
 			goto out;
 		}
 		int status = reap(pid);
-		t[k] = now_s() - t0;
+		t[k] = bench_now_s() - t0;
 		if (!exited_ok(status)) {
 			fprintf(stderr, "harness: %s failed (status %#x)\n",
 				argv[0], status);
@@ -210,7 +189,7 @@ static int cmd_time(long n, int argc, char **argv)
 			goto out;
 		}
 	}
-	printf("%.6f\n", median(t, (size_t)n));
+	printf("%.6f\n", bench_median(t, (size_t)n));
 out:
 	free(run);
 	return rc;
@@ -335,7 +314,7 @@ static int cmd_watch(const char *ready, char **argv)
 		fprintf(stderr, "harness: out of memory\n");
 		return 1;
 	}
-	t0 = now_s();
+	t0 = bench_now_s();
 	pid = start(argv, false);
 	if (pid < 0)
 		goto out;
@@ -353,7 +332,7 @@ static int cmd_watch(const char *ready, char **argv)
 			s[n++] = cur;
 	}
 	int status = reap(pid);
-	print_watch(s, n, now_s() - t0, status);
+	print_watch(s, n, bench_now_s() - t0, status);
 	rc = 0;
 out:
 	free(s);

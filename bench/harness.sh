@@ -33,7 +33,7 @@ if [ ! -x "$pb" ]; then
   exit 1
 fi
 mkdir -p "$PB_BUILD/bench"
-if ! ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-format-truncation \
+if ! ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror \
 	"$here/harness.c" -o "$drv"; then
   echo "harness.sh: cannot build the driver" >&2
   exit 1

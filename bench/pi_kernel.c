@@ -34,6 +34,7 @@
 #include "plugin/value.h"
 #include "run/repetition.h"
 
+#include "bench_util.h"
 #include "driver_args.h"
 
 #define REPS 3
@@ -62,38 +63,12 @@ static double cpu_s(void)
 	return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* The median of v[0..n-1]; NaN if any is NaN. */
-static double median(double *v, size_t n)
-{
-	for (size_t k = 0; k < n; k++)
-		if (isnan(v[k]))
-			return NAN;
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* What one plugin run gave: per-core rate, inside count, simd width. */
 struct pi_run {
 	double rate; /* samples per CPU second */
 	uint64_t inside;
 	double width;
 };
-
-/* The value of pi's metric name in m, NaN if absent. */
-static double metric(const struct pb_plugin *pi, const struct pb_measure *m,
-		     const char *name)
-{
-	for (size_t k = 0; k < pi->nmetrics && k < m->nmetrics; k++)
-		if (strcmp(pi->metrics[k].name, name) == 0)
-			return m->metrics[k].value;
-	return NAN;
-}
 
 /* One repetition of pi (one task, serial, one worker). NaN rate on error. */
 static struct pi_run run_pi(const char *kernel, uint64_t samples)
@@ -124,9 +99,9 @@ static struct pi_run run_pi(const char *kernel, uint64_t samples)
 	}
 	out.rate = (double)samples / (m.user_s + m.sys_s);
 	/* estimate = 4 inside / samples exactly, for samples < 2^51. */
-	out.inside = (uint64_t)llround(metric(spec.workload, &m, "estimate") *
-				       (double)samples / 4);
-	out.width = metric(spec.workload, &m, "simd_width");
+	out.inside = (uint64_t)llround(
+	    bench_metric(spec.workload, &m, "estimate") * (double)samples / 4);
+	out.width = bench_metric(spec.workload, &m, "simd_width");
 out:
 	pb_arena_free(&arena);
 	return out;
@@ -164,7 +139,8 @@ static void scalar_figure(uint64_t samples)
 		plugin[r] = run_pi("scalar", samples).rate;
 		ref[r] = run_ref(o2_scalar_inside, samples);
 	}
-	double p = median(plugin, REPS) / 1e6, q = median(ref, REPS) / 1e6;
+	double p = bench_median(plugin, REPS) / 1e6,
+	       q = bench_median(ref, REPS) / 1e6;
 	printf("pi_scalar_samples_per_s_per_core\t%.0f\tM/s\tplain_c_xoshiro_"
 	       "loop_O2\t%.0f\ttarget >= 500 M/s (%.2fx the plain loop; %.0e "
 	       "samples, serial, 1 worker, per CPU second)\n",
@@ -186,8 +162,9 @@ static void simd_figure(uint64_t samples)
 		cc[r] = run_ref(native_lanes_inside, samples / 16 * 8);
 		clang[r] = run_ref(clang_fn, samples / 16 * 8);
 	}
-	double p = median(plugin, REPS) / 1e6, c = median(cc, REPS) / 1e6;
-	double g = clang_fn ? median(clang, REPS) / 1e6 : NAN;
+	double p = bench_median(plugin, REPS) / 1e6,
+	       c = bench_median(cc, REPS) / 1e6;
+	double g = clang_fn ? bench_median(clang, REPS) / 1e6 : NAN;
 	double best = isnan(g) ? c : fmax(c, g);
 	printf("pi_simd_samples_per_s_per_core\t%.0f\tM/s\tplain_c_8lane_loop_"
 	       "O3_march_native\t%.0f\ttarget >= 1800 M/s (%.2fx the best "
@@ -199,18 +176,8 @@ static void simd_figure(uint64_t samples)
 static int load(const char *build)
 {
 	const char *names[] = {"pi", "serial"};
-	char path[PATH_MAX];
-	struct pb_err err = {{0}};
-
-	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-		snprintf(path, sizeof(path), "%s/plugins/%s.so", build,
-			 names[k]);
-		if (pb_registry_load_file(&reg, path, &err)) {
-			fprintf(stderr, "pi_kernel: %s\n", err.msg);
-			return PB_ERROR;
-		}
-	}
-	return PB_OK;
+	return bench_load_plugins("pi_kernel", &reg, build, names,
+				  sizeof(names) / sizeof(names[0]));
 }
 
 /* A sample count from argv, rounded down to a multiple of 8 lanes. */

@@ -30,7 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "lib/arena.h"
+#include "lib/path.h"
 #include "plugin/registry.h"
 #include "plugin/value.h"
 
@@ -55,20 +57,6 @@ __attribute__((noreturn, format(printf, 1, 2))) static void die(const char *fmt,
 	exit(1);
 }
 
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* ---- Plugins and their arguments ------------------------------------- */
 
 /* The plugin called name, loaded from dir/name.so unless already loaded. */
@@ -77,12 +65,12 @@ static const struct pb_plugin *load(const char *dir, const char *name,
 {
 	const struct pb_plugin *p = pb_registry_find(&reg, kind, name);
 	struct pb_err err = {{0}};
-	char path[4096];
+	char path[PB_PATH_MAX];
 
 	if (p)
 		return p;
-	snprintf(path, sizeof(path), "%s/%s.so", dir, name);
-	if (pb_registry_load_file(&reg, path, &err))
+	if (pb_path_fmt(path, sizeof(path), &err, "%s/%s.so", dir, name) ||
+	    pb_registry_load_file(&reg, path, &err))
 		die("%s", err.msg);
 	p = pb_registry_find(&reg, kind, name);
 	if (!p)
@@ -203,10 +191,7 @@ struct probe {
 
 static double median(struct probe *p)
 {
-	int n = p->n;
-
-	qsort(p->t, (size_t)n, sizeof(p->t[0]), cmp_double);
-	return n % 2 ? p->t[n / 2] : (p->t[n / 2 - 1] + p->t[n / 2]) / 2;
+	return bench_median(p->t, (size_t)p->n);
 }
 
 /*
@@ -216,19 +201,19 @@ static double median(struct probe *p)
  */
 static void measure(struct probe *probes, size_t n)
 {
-	double start = now_s();
+	double start = bench_now_s();
 
 	for (size_t k = 0; k < n; k++) {
 		probes[k].fn(probes[k].arg); /* warm-up */
 		probes[k].n = 0;
 	}
 	for (int round = 0; round < MAX_REPS; round++) {
-		if (round >= MIN_REPS && now_s() - start > BUDGET_S)
+		if (round >= MIN_REPS && bench_now_s() - start > BUDGET_S)
 			break;
 		for (size_t k = 0; k < n; k++) {
-			double a = now_s();
+			double a = bench_now_s();
 			probes[k].fn(probes[k].arg);
-			probes[k].t[probes[k].n++] = now_s() - a;
+			probes[k].t[probes[k].n++] = bench_now_s() - a;
 		}
 	}
 }
@@ -393,11 +378,11 @@ static double pi_once(const struct pb_plugin *pi,
 
 	snprintf(wset, sizeof(wset), "samples=%s", samples);
 	job_setup(&b, pi, wset, strategy, NULL, w);
-	t = now_s();
+	t = bench_now_s();
 	execute(strategy, &b.job);
 	if (pi->workload->reduce(b.state, b.job.results, b.job.ntasks, m, &err))
 		die("pi reduce: %s", err.msg);
-	t = now_s() - t;
+	t = bench_now_s() - t;
 	job_free(&b);
 	return t;
 }
@@ -435,15 +420,15 @@ static void ceiling(const struct pb_plugin *pi, const struct pb_plugin *serial)
 		die("pi made %zu tasks, expected at least 2", b.job.ntasks);
 	a[0] = (struct kernel_arg){&b.job, 0};
 	a[1] = (struct kernel_arg){&b.job, 1};
-	one = now_s();
+	one = bench_now_s();
 	kernel_thread(&a[0]);
-	one = now_s() - one;
-	two = now_s();
+	one = bench_now_s() - one;
+	two = bench_now_s();
 	if (pthread_create(&t, NULL, kernel_thread, &a[1]))
 		die("pthread_create failed");
 	kernel_thread(&a[0]);
 	pthread_join(t, NULL);
-	two = now_s() - two;
+	two = bench_now_s() - two;
 	job_free(&b);
 	figure("pi_kernel_two_thread_ceiling_w2", 2 * one / two, "x",
 	       "pi_kernel_one_task_s", one,

@@ -37,6 +37,7 @@
 #include "plugin/value.h"
 #include "run/repetition.h"
 
+#include "bench_util.h"
 #include "driver_args.h"
 
 #define REPS 3
@@ -48,35 +49,9 @@ static struct pb_registry reg;
 static struct pb_host host = {
     .size = sizeof(struct pb_host), .abi_version = PB_ABI_VERSION, .seed = 1};
 
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* The median of v[0..n-1]; NaN if any is NaN. */
-static double median(double *v, size_t n)
-{
-	for (size_t k = 0; k < n; k++)
-		if (isnan(v[k]))
-			return NAN;
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static const struct pb_plugin *find(enum pb_kind kind, const char *name)
 {
-	const struct pb_plugin *p = pb_registry_find(&reg, kind, name);
-	if (!p)
-		fprintf(stderr, "workloads_cpu: no plugin %s\n", name);
-	return p;
+	return bench_find("workloads_cpu", &reg, kind, name);
 }
 
 /* One repetition; fills m. PB_ERROR (with a note) unless it was ok. */
@@ -84,39 +59,14 @@ static int run_once(const char *workload, const char *wparams,
 		    const char *strategy, unsigned workers,
 		    struct pb_measure *m)
 {
-	struct pb_arena arena = {0};
-	struct pb_err err = {{0}};
-	struct pb_cell_spec spec = {.workers = workers};
-	int rc = PB_ERROR;
-
-	spec.workload = find(PB_KIND_WORKLOAD, workload);
-	spec.strategy = find(PB_KIND_STRATEGY, strategy);
-	if (!spec.workload || !spec.strategy)
-		goto out;
-	if (make_args(spec.workload, wparams, &arena, &spec.wargs, &err) ||
-	    make_args(spec.strategy, "", &arena, &spec.sargs, &err)) {
-		fprintf(stderr, "workloads_cpu: %s\n", err.msg);
-		goto out;
-	}
-	pb_repetition_run(&spec, &host, m);
-	if (m->status != PB_STATUS_OK)
-		fprintf(stderr, "workloads_cpu: %s %s: %s: %s\n", workload,
-			wparams, pb_status_name(m->status), m->message);
-	else
-		rc = PB_OK;
-out:
-	pb_arena_free(&arena);
-	return rc;
+	return bench_run_once("workloads_cpu", &reg, &host, workload, wparams,
+			      strategy, workers, m);
 }
 
 static double metric(const char *workload, const struct pb_measure *m,
 		     const char *name)
 {
-	const struct pb_plugin *p = find(PB_KIND_WORKLOAD, workload);
-	for (size_t k = 0; p && k < p->nmetrics; k++)
-		if (strcmp(p->metrics[k].name, name) == 0)
-			return m->metrics[k].value;
-	return NAN;
+	return bench_metric(find(PB_KIND_WORKLOAD, workload), m, name);
 }
 
 /* Wall seconds of one ok repetition, NaN otherwise. */
@@ -153,7 +103,7 @@ static int plain_is_prime(long n)
 static double plain_trial(void)
 {
 	const long numbers[] = {1000000, 2000000, 3000000};
-	double t0 = now_s();
+	double t0 = bench_now_s();
 
 	for (int k = 0; k < 3; k++) {
 		unsigned long long sum = 0;
@@ -162,14 +112,14 @@ static double plain_trial(void)
 				sum += (unsigned long long)ix;
 		sink += sum;
 	}
-	return now_s() - t0;
+	return bench_now_s() - t0;
 }
 
 /* Seconds of a plain byte sieve for each of the notebook's numbers. */
 static double plain_sieve(void)
 {
 	const long numbers[] = {1000000, 2000000, 3000000};
-	double t0 = now_s();
+	double t0 = bench_now_s();
 
 	for (int k = 0; k < 3; k++) {
 		long n = numbers[k];
@@ -187,7 +137,7 @@ static double plain_sieve(void)
 		free(c);
 		sink += sum;
 	}
-	return now_s() - t0;
+	return bench_now_s() - t0;
 }
 
 /* Microseconds per round trip of a plain fork + two pipes ping-pong. */
@@ -200,7 +150,7 @@ static double plain_pingpong(void)
 
 	if (pipe(down) || pipe(up))
 		return NAN;
-	t0 = now_s();
+	t0 = bench_now_s();
 	pid = fork();
 	if (pid == 0) {
 		close(down[1]);
@@ -214,7 +164,7 @@ static double plain_pingpong(void)
 	for (int k = 0; pid > 0 && k < ROUND_TRIPS; k++)
 		if (write(down[1], &b, 1) != 1 || read(up[0], &b, 1) != 1)
 			break;
-	double t = now_s() - t0;
+	double t = bench_now_s() - t0;
 	close(down[1]);
 	close(up[0]);
 	if (pid > 0)
@@ -288,19 +238,20 @@ static void primes_figures(void)
 	printf("primes_trial_notebook_serial\t%.3f\ts\tplain_c_trial_loop\t%.3f"
 	       "\ttarget <= 1.1x the plain loop (sums <= 1e6, 2e6, 3e6; "
 	       "issue: 0.32-0.37 s)\n",
-	       median(trial, REPS), median(ref, REPS));
+	       bench_median(trial, REPS), bench_median(ref, REPS));
 	printf("primes_sieve_notebook_serial\t%.2f\tms\tplain_c_byte_sieve\t%."
 	       "2f\ttarget <= the plain sieve (same three sums; issue: ~9 "
 	       "ms)\n",
-	       median(sieve, REPS) * 1e3, median(plain, REPS) * 1e3);
+	       bench_median(sieve, REPS) * 1e3,
+	       bench_median(plain, REPS) * 1e3);
 	printf("primes_trial_speedup_2workers\t%.2f\tx\tbound_in_this_order\t"
 	       "%.2f\ttarget within 5%% of the bound ([1e6, 2e6, 3e6] claimed "
 	       "in order: 1e6 + 3e6 on one worker)\n",
-	       median(par, REPS), median(bound, REPS));
+	       bench_median(par, REPS), bench_median(bound, REPS));
 	printf("primes_trial_speedup_2workers_big_first\t%.2f\tx\tbound_"
 	       "total_over_3e6_task\t%.2f\ttarget within 5%% of the bound "
 	       "([3e6, 2e6, 1e6]; issue: ~1.76x)\n",
-	       median(rev, REPS), median(rbound, REPS));
+	       bench_median(rev, REPS), bench_median(rbound, REPS));
 }
 
 static void pipe_figures(void)
@@ -329,11 +280,11 @@ static void pipe_figures(void)
 	printf("pipe_stream_process_512MiB\t%.2f\tGB/s\tdd_pipe_dd_64k\t%.2f"
 	       "\ttarget >= dd|dd (same bytes, 64k writes; issue: 1.4 GB/s "
 	       "across CPUs, 4.3 on one)\n",
-	       median(gbs, REPS), median(dd, REPS));
+	       bench_median(gbs, REPS), bench_median(dd, REPS));
 	printf("pipe_pingpong_process\t%.1f\tus\tplain_c_fork_pingpong\t%.1f"
 	       "\ttarget <= 1.1x the plain loop (%d 1-byte round trips; "
 	       "issue: 47 us across CPUs, 5 on one)\n",
-	       median(us, REPS), median(plain, REPS), ROUND_TRIPS);
+	       bench_median(us, REPS), bench_median(plain, REPS), ROUND_TRIPS);
 }
 
 static void *busy(void *arg)
@@ -355,16 +306,16 @@ static void *busy(void *arg)
 static double two_cpu_capacity(void)
 {
 	pthread_t t;
-	double t0 = now_s();
+	double t0 = bench_now_s();
 
 	busy(NULL);
-	double one = now_s() - t0;
-	t0 = now_s();
+	double one = bench_now_s() - t0;
+	t0 = bench_now_s();
 	if (pthread_create(&t, NULL, busy, NULL))
 		return NAN;
 	busy(NULL);
 	pthread_join(t, NULL);
-	return 2 * one / (now_s() - t0);
+	return 2 * one / (bench_now_s() - t0);
 }
 
 static void spin_figures(void)
@@ -384,28 +335,19 @@ static void spin_figures(void)
 	}
 	printf("spin_1task_100ms\t%.1f\tms\tnominal\t100.0\ttarget within "
 	       "5%% (calibration accuracy)\n",
-	       median(one, REPS) * 1e3);
+	       bench_median(one, REPS) * 1e3);
 	printf("spin_amdahl_speedup_2workers\t%.3f\tx\tamdahl_at_measured_"
 	       "capacity\t%.3f\ttarget within 5%% (8 x 25 ms tasks + 50 ms "
 	       "serial: 1.667 on 2 free CPUs; measured capacity %.2f CPUs)\n",
-	       median(sp, REPS), median(pred, REPS), median(cap, REPS));
+	       bench_median(sp, REPS), bench_median(pred, REPS),
+	       bench_median(cap, REPS));
 }
 
 static int load(const char *build)
 {
 	const char *names[] = {"primes", "pipe", "spin", "serial", "pthreads"};
-	char path[PATH_MAX];
-	struct pb_err err = {{0}};
-
-	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-		snprintf(path, sizeof(path), "%s/plugins/%s.so", build,
-			 names[k]);
-		if (pb_registry_load_file(&reg, path, &err)) {
-			fprintf(stderr, "workloads_cpu: %s\n", err.msg);
-			return PB_ERROR;
-		}
-	}
-	return PB_OK;
+	return bench_load_plugins("workloads_cpu", &reg, build, names,
+				  sizeof(names) / sizeof(names[0]));
 }
 
 int main(void)

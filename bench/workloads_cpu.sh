@@ -16,7 +16,7 @@ root=$(dirname "$here")
 : "${PB_BUILD:?set PB_BUILD to the absolute build folder}"
 out=$PB_BUILD/bench/workloads_cpu
 mkdir -p "$PB_BUILD/bench"
-if ! ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-format-truncation \
+if ! ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror \
 	-I"$root/include" -I"$root/core" "$here/workloads_cpu.c" \
 	"$PB_BUILD/libpbcore.a" -lyaml -lm -pthread -o "$out"; then
   echo "workloads_cpu.sh: cannot build the driver" >&2

@@ -38,6 +38,7 @@
 #include "plugin/value.h"
 #include "run/repetition.h"
 
+#include "bench_util.h"
 #include "driver_args.h"
 
 extern char **environ;
@@ -49,35 +50,18 @@ extern char **environ;
 static struct pb_registry reg;
 static char owned[PATH_MAX]; /* the last path a setup registered */
 
+/* A path too long for owned is not kept: never a shorter path removed. */
 static void own_path(struct pb_host *host, const char *path)
 {
 	(void)host;
-	snprintf(owned, sizeof(owned), "%s", path);
+	if (pb_path_fmt(owned, sizeof(owned), NULL, "%s", path))
+		owned[0] = '\0';
 }
 
 static struct pb_host host = {.size = sizeof(struct pb_host),
 			      .abi_version = PB_ABI_VERSION,
 			      .own_path = own_path,
 			      .seed = 1};
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static double best(const double *v, size_t n)
 {
@@ -89,10 +73,7 @@ static double best(const double *v, size_t n)
 
 static const struct pb_plugin *find(enum pb_kind kind, const char *name)
 {
-	const struct pb_plugin *p = pb_registry_find(&reg, kind, name);
-	if (!p)
-		fprintf(stderr, "workloads_io: no plugin %s\n", name);
-	return p;
+	return bench_find("workloads_io", &reg, kind, name);
 }
 
 /* One repetition; fills m. PB_ERROR (with a note) unless it was ok. */
@@ -100,39 +81,14 @@ static int run_once(const char *workload, const char *wparams,
 		    const char *strategy, unsigned workers,
 		    struct pb_measure *m)
 {
-	struct pb_arena arena = {0};
-	struct pb_err err = {{0}};
-	struct pb_cell_spec spec = {.workers = workers};
-	int rc = PB_ERROR;
-
-	spec.workload = find(PB_KIND_WORKLOAD, workload);
-	spec.strategy = find(PB_KIND_STRATEGY, strategy);
-	if (!spec.workload || !spec.strategy)
-		goto out;
-	if (make_args(spec.workload, wparams, &arena, &spec.wargs, &err) ||
-	    make_args(spec.strategy, "", &arena, &spec.sargs, &err)) {
-		fprintf(stderr, "workloads_io: %s\n", err.msg);
-		goto out;
-	}
-	pb_repetition_run(&spec, &host, m);
-	if (m->status != PB_STATUS_OK)
-		fprintf(stderr, "workloads_io: %s %s: %s: %s\n", workload,
-			wparams, pb_status_name(m->status), m->message);
-	else
-		rc = PB_OK;
-out:
-	pb_arena_free(&arena);
-	return rc;
+	return bench_run_once("workloads_io", &reg, &host, workload, wparams,
+			      strategy, workers, m);
 }
 
 static double metric(const char *workload, const struct pb_measure *m,
 		     const char *name)
 {
-	const struct pb_plugin *p = find(PB_KIND_WORKLOAD, workload);
-	for (size_t k = 0; p && k < p->nmetrics; k++)
-		if (strcmp(p->metrics[k].name, name) == 0)
-			return m->metrics[k].value;
-	return NAN;
+	return bench_metric(find(PB_KIND_WORKLOAD, workload), m, name);
 }
 
 /* ---- cp of the workload's own source files --------------------------- */
@@ -143,11 +99,13 @@ static double time_cp(const char *folder, int n)
 	char src[2][PATH_MAX], dst[2][PATH_MAX];
 	pid_t pid[2];
 	int started = 0, ok = 1;
-	double t0 = now_s(), t;
+	double t0 = bench_now_s(), t;
 
 	for (int k = 0; k < n; k++) {
-		snprintf(src[k], PATH_MAX, "%s/src-%d", folder, k);
-		snprintf(dst[k], PATH_MAX, "%s/cp-%d", folder, k);
+		if (pb_path_fmt(src[k], PATH_MAX, NULL, "%s/src-%d", folder,
+				k) ||
+		    pb_path_fmt(dst[k], PATH_MAX, NULL, "%s/cp-%d", folder, k))
+			break;
 		char *argv[] = {"cp", src[k], dst[k], NULL};
 		if (posix_spawnp(&pid[k], "cp", NULL, NULL, argv, environ))
 			break;
@@ -159,8 +117,8 @@ static double time_cp(const char *folder, int n)
 			;
 		ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	}
-	t = now_s() - t0;
-	for (int k = 0; k < n; k++)
+	t = bench_now_s() - t0;
+	for (int k = 0; k < started; k++)
 		unlink(dst[k]);
 	return ok && started == n ? t : NAN;
 }
@@ -257,26 +215,16 @@ static double fetch_speedup(double *t1, double *t5)
 		if (r >= 0)
 			five[r] = m.wall_s;
 	}
-	*t1 = median(one, FETCH_REPS);
-	*t5 = median(five, FETCH_REPS);
+	*t1 = bench_median(one, FETCH_REPS);
+	*t5 = bench_median(five, FETCH_REPS);
 	return *t1 / *t5;
 }
 
 static int load(const char *build)
 {
 	const char *names[] = {"copy", "fetch", "pthreads"};
-	char path[PATH_MAX];
-	struct pb_err err = {{0}};
-
-	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-		snprintf(path, sizeof(path), "%s/plugins/%s.so", build,
-			 names[k]);
-		if (pb_registry_load_file(&reg, path, &err)) {
-			fprintf(stderr, "workloads_io: %s\n", err.msg);
-			return PB_ERROR;
-		}
-	}
-	return PB_OK;
+	return bench_load_plugins("workloads_io", &reg, build, names,
+				  sizeof(names) / sizeof(names[0]));
 }
 
 /* Prints the copy figures of `files` files against cp. */

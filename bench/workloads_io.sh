@@ -13,7 +13,7 @@ root=$(dirname "$here")
 : "${PB_BUILD:?set PB_BUILD to the absolute build folder}"
 out=$PB_BUILD/bench/workloads_io
 mkdir -p "$PB_BUILD/bench"
-if ! ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-format-truncation \
+if ! ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror \
 	-I"$root/include" -I"$root/core" "$here/workloads_io.c" \
 	"$PB_BUILD/libpbcore.a" -lyaml -lm -pthread -o "$out"; then
   echo "workloads_io.sh: cannot build the driver" >&2
