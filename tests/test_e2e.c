@@ -13,6 +13,7 @@
 
 #include "lib/csv_read.h"
 #include "pbt_files.h"
+#include "pbt_procs.h"
 #include "pbtest.h"
 #include "results/meta_read.h"
 #include "run/supervise.h"
@@ -357,78 +358,52 @@ Test(e2e, crashes_and_hangs_are_rows_and_the_run_goes_on)
 	pbt_proc_free(&p);
 }
 
-/* Starts a run in the background; returns its pid. */
-static pid_t start_run(const char *const *argv)
-{
-	char prog[4096];
-	const char *args[16] = {prog};
-
-	snprintf(prog, sizeof(prog), "%s/parabench", pbt_build());
-	for (size_t k = 0; argv[k] && k < 14; k++)
-		args[k + 1] = argv[k];
-	pid_t pid = fork();
-	if (pid == 0) {
-		freopen("/dev/null", "w", stdout);
-		freopen("/dev/null", "w", stderr);
-		execv(prog, (char *const *)args);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Waits until path has at least n lines. */
-static void wait_lines(const char *path, int n)
-{
-	for (int tries = 0; tries < 3000; tries++) {
-		FILE *f = fopen(path, "r");
-		int lines = 0, c;
-		while (f && (c = fgetc(f)) != EOF)
-			lines += c == '\n';
-		if (f)
-			fclose(f);
-		if (lines >= n)
-			return;
-		usleep(10000);
-	}
-	cr_assert_fail("%s never reached %d lines", path, n);
-}
-
-static const char slow_yaml[] = "name: slow\n"
-				"workload: pi\n"
-				"params: { samples: 3e7, tasks: 4 }\n"
+static const char gate_yaml[] = "name: gated\n"
+				"workload: gate\n"
+				"params: { tasks: 1, fifo: gate.fifo }\n"
 				"strategies: [serial]\n"
 				"workers: [1, 2, 3]\n"
 				"repetitions: 3\n"
 				"warmup: 0\n";
 
+/*
+ * The gate test plugin tells the test through gate.fifo when a task is
+ * running ('r') and when its cell process was asked to stop ('s'), so each
+ * signal lands at a known point, with no sleep.
+ */
 Test(e2e, interrupt_keeps_rows_and_resume_completes)
 {
 	struct pbt_proc p;
 	struct pb_meta_doc m;
 	struct pb_csv t;
 	struct pb_err err = {{0}};
+	char plugins[4096];
 	int status;
 
-	pbt_write("slow.yaml", slow_yaml);
-	pid_t pid = start_run((const char *[]){"run", "slow.yaml", "--out",
-					       "res", "--no-report", NULL});
-	wait_lines("res/runs.csv", 3); /* header and two rows */
+	snprintf(plugins, sizeof(plugins), "%s/test-plugins", pbt_build());
+	pbt_write("gate.yaml", gate_yaml);
+	int gate = pbt_gate_open("gate.fifo");
+	pid_t pid = pbt_parabench_start(
+	    (const char *[]){"run", "gate.yaml", "--out", "res", "--no-report",
+			     "--plugin-dir", plugins, NULL});
+	pbt_gate_expect(gate, 'r'); /* the first repetition is running */
 	kill(pid, SIGINT);
+	pbt_gate_expect(gate, 's'); /* its cell was asked to stop */
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status));
 	cr_assert_eq(WEXITSTATUS(status), 130);
+	close(gate); /* no reader: the gate lets every task through */
 	cr_assert_eq(pb_meta_read("res/meta.json", &m, &err), PB_OK);
 	cr_assert_str_eq(pb_meta_get(&m, "status"), "interrupted");
 	pb_meta_doc_free(&m);
 	read_csv("res/runs.csv", &t);
-	size_t kept = t.nrows;
-	cr_assert(kept >= 2 && kept < 9, "%zu rows", kept);
-	for (size_t r = 0; r < kept; r++)
-		cr_assert_str_eq(pb_csv_get(&t, r, "status"), "ok");
+	cr_assert_eq(t.nrows, 1, "the repetition in progress, and no other");
+	cr_assert_str_eq(pb_csv_get(&t, 0, "status"), "ok", "%s",
+			 pb_csv_get(&t, 0, "message"));
 	pb_csv_free(&t);
 
 	run_ok((const char *[]){"run", "--resume", "res", "--quiet",
-				"--no-report", NULL},
+				"--no-report", "--plugin-dir", plugins, NULL},
 	       &p);
 	read_csv("res/runs.csv", &t);
 	cr_assert_eq(t.nrows, 9, "the missing rows were added");
@@ -454,29 +429,32 @@ Test(e2e, a_second_interrupt_stops_at_once)
 	int status;
 	char plugins[4096];
 
-	/* The cell hangs for 60 s: only the second signal can end it soon. */
+	/* The stuck cell ignores the first request: only the second signal
+	 * can end it before its 60 s timeout. */
 	snprintf(plugins, sizeof(plugins), "%s/test-plugins", pbt_build());
 	pbt_write("h.yaml", "name: h\nworkload: pi\n"
 			    "params: {samples: 1e4, tasks: 1}\n"
 			    "strategies: [serial]\nrepetitions: 1\nwarmup: 0\n"
 			    "experiments:\n  - name: quick\n"
-			    "  - name: stuck\n    workload: hang\n"
-			    "    params: {tasks: 2, hang_task: 0}\n"
+			    "  - name: stuck\n    workload: gate\n"
+			    "    params: {fifo: gate.fifo, hang: true}\n"
 			    "    timeout: 60s\n");
-	pid_t pid = start_run((const char *[]){"run", "h.yaml", "--out", "res",
-					       "--no-report", "--plugin-dir",
-					       plugins, NULL});
-	wait_lines("res/runs.csv", 2);
-	usleep(200000);
+	int gate = pbt_gate_open("gate.fifo");
+	pid_t pid = pbt_parabench_start(
+	    (const char *[]){"run", "h.yaml", "--out", "res", "--no-report",
+			     "--plugin-dir", plugins, NULL});
+	pbt_gate_expect(gate, 'r'); /* quick is done, stuck is running */
 	kill(pid, SIGINT);
-	usleep(100000);
+	pbt_gate_expect(gate, 's'); /* the first signal was handled */
 	kill(pid, SIGINT);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %#x",
 		  status);
+	close(gate);
 	read_csv("res/runs.csv", &t);
 	cr_assert_eq(t.nrows, 1, "the quick row is kept, the stuck one not");
 	cr_assert_str_eq(pb_csv_get(&t, 0, "status"), "ok");
+	cr_assert_str_eq(pb_csv_get(&t, 0, "experiment"), "quick");
 	pb_csv_free(&t);
 }
 

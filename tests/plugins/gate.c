@@ -7,7 +7,8 @@
  * signal — the runner's request to stop, which a cell process catches —
  * writes "s" (stopping), and returns; with `hang: true` it then waits
  * forever instead, so that only a kill ends it. A worker process that
- * catches no signal waits until it is killed. Without a reader (or with
+ * catches no signal waits until it is killed. Every task waits so: give a
+ * worker one task (a second one would wait for a request already spent). Without a reader (or with
  * fifo ""), tasks only write task + 1, so a resumed run goes through.
  */
 #include <fcntl.h>

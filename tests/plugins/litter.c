@@ -3,18 +3,23 @@
  * in it and registers it with own_path; task 0 then kills its own process
  * with SIGKILL, so teardown never runs. The runner must remove the folder.
  * With `die: false` it behaves and teardown removes the folder itself.
- * The folder's path is reported as the metric text `dir`.
+ * The folder is made in `under` (a test's private folder, so that what
+ * is left there is this test's alone); its path is reported as the metric
+ * text `dir`.
  */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common.h"
 
-enum { P_DIE };
+enum { P_DIE, P_UNDER };
 
 static const struct pb_param params[] = {
     [P_DIE] = {"die", PB_BOOL, "true", 0, 0, NULL, "task 0 kills its process"},
+    [P_UNDER] = {"under", PB_STRING, "/tmp", 0, 0, NULL,
+		 "the folder to make the private folder in"},
 };
 
 static const struct pb_metric metrics[] = {
@@ -23,7 +28,7 @@ static const struct pb_metric metrics[] = {
 
 struct litter {
 	bool die;
-	char dir[64], file[80];
+	char dir[4096], file[4200];
 };
 
 static int setup(const struct pb_args *a, struct pb_host *host, void **s,
@@ -34,7 +39,11 @@ static int setup(const struct pb_args *a, struct pb_host *host, void **s,
 	if (!l)
 		return pb_fail(err, "out of memory");
 	l->die = a->values[P_DIE].u.b;
-	snprintf(l->dir, sizeof(l->dir), "/tmp/pbtest-litter-XXXXXX");
+	if (snprintf(l->dir, sizeof(l->dir), "%s/pbtest-litter-XXXXXX",
+		     a->values[P_UNDER].u.s) >= (int)sizeof(l->dir)) {
+		free(l);
+		return pb_fail(err, "under: path too long");
+	}
 	if (!mkdtemp(l->dir)) {
 		free(l);
 		return pb_fail(err, "mkdtemp failed");
@@ -65,8 +74,10 @@ static int reduce(void *s, const void *r, size_t n, struct pb_metric_value *m,
 {
 	const struct litter *l = s;
 
-	(void)r, (void)n, (void)e;
-	snprintf(m[0].text, sizeof(m[0].text), "%s", l->dir);
+	(void)r, (void)n;
+	if (strlen(l->dir) >= sizeof(m[0].text))
+		return pb_fail(e, "the folder's path is too long for a metric");
+	memcpy(m[0].text, l->dir, strlen(l->dir) + 1);
 	return PB_OK;
 }
 
