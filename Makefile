@@ -4,7 +4,7 @@
 #   make test       the Criterion suite (installs missing packages first)
 #   make run        run experiments/demo.yaml and say where the results went
 #   make bench      benchmarks, each figure beside a reference from the same run
-#   make install    into $(DESTDIR)$(PREFIX) (default /usr/local)
+#   make install    into $(DESTDIR)$(PREFIX) (default /usr/local); uninstall
 #   make format     clang-format every C file
 #
 # SANITIZE=address,undefined or SANITIZE=thread builds into build/san-<name>/.
@@ -76,7 +76,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps test run bench fuzz format clean check-format install check-layers
+.PHONY: all deps test run bench fuzz format clean check-format install uninstall check-layers
 all: $(BUILD)/parabench $(PLUGINS)
 
 deps:
@@ -183,16 +183,41 @@ fuzz: deps
 		-print_final_stats=1 corpus
 
 # Installs the binary, the plugins beside it in lib/parabench/plugins (where
-# the registry looks), the chart templates and the plugin header.
+# the registry looks), the plugin header with its pkg-config file, the man
+# pages, the guide, the example plugin, the templates of `parabench new`,
+# the experiments and the chart templates. `make uninstall` removes them.
 PREFIX ?= /usr/local
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/parabench/plugins \
-		$(DESTDIR)$(PREFIX)/share/parabench/plots \
-		$(DESTDIR)$(PREFIX)/include/parabench
-	install -m 755 $(BUILD)/parabench $(DESTDIR)$(PREFIX)/bin/
-	install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/parabench/plugins/
-	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/parabench/plots/
-	install -m 644 include/parabench/plugin.h $(DESTDIR)$(PREFIX)/include/parabench/
+INSTALL_ROOT = $(DESTDIR)$(PREFIX)
+INSTALL_DIRS = bin lib/parabench/plugins lib/pkgconfig include/parabench \
+	share/man/man1 share/man/man5 share/doc/parabench \
+	share/parabench/plots share/parabench/templates \
+	share/parabench/experiments share/parabench/examples/hashsum
+$(BUILD)/parabench.pc: parabench.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+install: all $(BUILD)/parabench.pc
+	install -d $(addprefix $(INSTALL_ROOT)/,$(INSTALL_DIRS))
+	install -m 755 $(BUILD)/parabench $(INSTALL_ROOT)/bin/
+	install -m 755 $(PLUGINS) $(INSTALL_ROOT)/lib/parabench/plugins/
+	install -m 644 include/parabench/plugin.h $(INSTALL_ROOT)/include/parabench/
+	install -m 644 $(BUILD)/parabench.pc $(INSTALL_ROOT)/lib/pkgconfig/
+	install -m 644 man/parabench.1 $(INSTALL_ROOT)/share/man/man1/
+	install -m 644 man/parabench-experiment.5 $(INSTALL_ROOT)/share/man/man5/
+	install -m 644 docs/writing-plugins.md $(INSTALL_ROOT)/share/doc/parabench/
+	install -m 644 plots/*.gp $(INSTALL_ROOT)/share/parabench/plots/
+	install -m 644 templates/* $(INSTALL_ROOT)/share/parabench/templates/
+	install -m 644 experiments/*.yaml $(INSTALL_ROOT)/share/parabench/experiments/
+	install -m 644 examples/hashsum/* $(INSTALL_ROOT)/share/parabench/examples/hashsum/
+uninstall:
+	rm -f $(INSTALL_ROOT)/bin/parabench $(INSTALL_ROOT)/include/parabench/plugin.h \
+		$(INSTALL_ROOT)/lib/pkgconfig/parabench.pc \
+		$(INSTALL_ROOT)/share/man/man1/parabench.1 \
+		$(INSTALL_ROOT)/share/man/man5/parabench-experiment.5 \
+		$(INSTALL_ROOT)/share/doc/parabench/writing-plugins.md \
+		$(addprefix $(INSTALL_ROOT)/lib/parabench/plugins/,$(notdir $(PLUGINS)))
+	rm -rf $(INSTALL_ROOT)/share/parabench
+	-rmdir $(INSTALL_ROOT)/lib/parabench/plugins $(INSTALL_ROOT)/lib/parabench \
+		$(INSTALL_ROOT)/include/parabench $(INSTALL_ROOT)/share/doc/parabench 2>/dev/null
 
 # core/'s folders are layers: a file includes only its own folder and the
 # folders below it (scripts/check-layers.sh holds the order).

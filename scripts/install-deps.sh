@@ -23,6 +23,7 @@ NEEDED=(
   "libclang-rt-14-dev:file:/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a"
   "valgrind:cmd:valgrind"
   "coreutils:cmd:dd"
+  "groff-base:cmd:groff"
 )
 
 have() {

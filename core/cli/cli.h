@@ -21,6 +21,7 @@ int cli_analyze(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_compare(int argc, char **argv);
+int cli_new(int argc, char **argv);
 
 /*
  * The end of `run`: analysis, charts and report of dir. Problems are
@@ -38,6 +39,13 @@ __attribute__((format(printf, 1, 2))) void cli_error(const char *fmt, ...);
  */
 int cli_load_plugins(struct pb_registry *reg, const char *const *dirs,
 		     size_t ndirs);
+
+/*
+ * Writes to buf the folder share/parabench/<name> of the installed copy
+ * (beside the binary), or else <source tree>/<name> of a build tree.
+ * PB_ERROR when neither exists.
+ */
+int cli_share_dir(const char *name, char *buf, size_t len);
 
 /* The folder of gnuplot templates: beside the build or installed. */
 const char *cli_plots_dir(void);

@@ -35,6 +35,27 @@ int cli_load_plugins(struct pb_registry *reg, const char *const *dirs,
 	return PB_ERROR;
 }
 
+int cli_share_dir(const char *name, char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		exe[n] = '\0';
+		*strrchr(exe, '/') = '\0';
+		if (snprintf(buf, len, "%s/../share/parabench/%s", exe, name) <
+			(int)len &&
+		    access(buf, R_OK) == 0)
+			return PB_OK;
+	}
+#ifdef PB_SOURCE_DIR
+	if (snprintf(buf, len, "%s/%s", PB_SOURCE_DIR, name) < (int)len &&
+	    access(buf, R_OK) == 0)
+		return PB_OK;
+#endif
+	return PB_ERROR;
+}
+
 /*
  * Installed, the templates are in ../share/parabench/plots beside the
  * binary; in a build tree, in the source tree the binary was built from.

@@ -27,9 +27,14 @@ static const char usage[] =
     "  plot DIR        re-render the charts of DIR from its CSV files\n"
     "  report DIR      rewrite DIR/report.md\n"
     "  compare A B     results folder B against A, cell by cell\n"
+    "  new KIND NAME   a folder for a new workload or strategy plugin\n"
     "\n"
     "`parabench <command> --help` tells more; --version prints the "
-    "version.\n";
+    "version.\n"
+    "Plugins are found beside the binary, in the folders of\n"
+    "PARABENCH_PLUGIN_PATH (colon-separated) and in each --plugin-dir.\n"
+    "Manuals: parabench(1), the experiment file format\n"
+    "parabench-experiment(5); writing plugins: docs/writing-plugins.md.\n";
 
 static const struct {
 	const char *name;
@@ -37,7 +42,7 @@ static const struct {
 } commands[] = {
     {"run", cli_run},	      {"list", cli_list}, {"validate", cli_validate},
     {"analyze", cli_analyze}, {"plot", cli_plot}, {"report", cli_report},
-    {"compare", cli_compare},
+    {"compare", cli_compare}, {"new", cli_new},
 };
 
 static char *join_args(int argc, char **argv)
@@ -77,7 +82,7 @@ static int run_command(int argc, char **argv)
 			return rc;
 		}
 	cli_error("unknown command '%s'; expected one of run, validate, "
-		  "list, analyze, plot, report, compare (see parabench "
+		  "list, analyze, plot, report, compare, new (see parabench "
 		  "--help)",
 		  argv[1]);
 	free(line);
