@@ -87,10 +87,11 @@ Test(registry, refuses_a_descriptor_smaller_than_version_2)
 Test(registry, refuses_a_larger_descriptor_with_unknown_bytes_set)
 {
 	char *msg = refusal(test_plugin("broken_future"));
-	char ours[64];
+	char ours[64], theirs[64];
 	snprintf(ours, sizeof(ours), "ABI version %d", PB_ABI_VERSION);
+	snprintf(theirs, sizeof(theirs), "ABI version %d", PB_ABI_VERSION + 1);
 	cr_assert(strstr(msg, "'broken_future'"), "%s", msg);
-	cr_assert(strstr(msg, "ABI version 3"), "%s", msg);
+	cr_assert(strstr(msg, theirs), "%s", msg);
 	cr_assert(strstr(msg, ours), "%s", msg);
 	cr_assert(strstr(msg, "160 bytes"), "%s", msg);
 	cr_assert(strstr(msg, "knows 144 bytes"), "%s", msg);

@@ -1,5 +1,5 @@
 /*
- * Test-only: a descriptor from a later ABI version (3), larger than ours,
+ * Test-only: a descriptor from a later ABI version (ours + 1), larger,
  * whose bytes beyond ours are not zero: it uses something this host lacks.
  */
 #include "broken_common.h"
@@ -15,7 +15,7 @@ struct pb_plugin_v3 {
 
 PB_EXPORT const struct pb_plugin_v3 PB_PLUGIN_SYMBOL = {
     .v2 = {.magic = PB_MAGIC,
-	   .abi_version = 3,
+	   .abi_version = PB_ABI_VERSION + 1,
 	   .struct_size = sizeof(struct pb_plugin_v3),
 	   .kind = PB_KIND_STRATEGY,
 	   .param_size = sizeof(struct pb_param),

@@ -1,5 +1,5 @@
 /*
- * future_sum.c — TEST-ONLY workload as a later ABI version (3) might build
+ * future_sum.c — TEST-ONLY workload as a later ABI version (ours + 1) might build
  * it: its descriptor, hook table and parameter entries are larger than
  * this host's, and every byte the host does not know is zero, so it must
  * load (the copy_struct_from_user rule). It reads its parameters through
@@ -65,7 +65,7 @@ static const struct hooks_v3 hooks = {
 
 PB_EXPORT const struct plugin_v3 PB_PLUGIN_SYMBOL = {
     .v2 = {.magic = PB_MAGIC,
-	   .abi_version = 3,
+	   .abi_version = PB_ABI_VERSION + 1,
 	   .struct_size = sizeof(struct plugin_v3),
 	   .kind = PB_KIND_WORKLOAD,
 	   .param_size = sizeof(struct param_v3),
