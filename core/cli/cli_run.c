@@ -211,6 +211,8 @@ static void print_cell(const struct pb_cell *c)
 		       text ? text : "(out of memory)");
 		free(text);
 	}
+	if (c->exp->affinity_written)
+		printf("  | affinity=%s", pb_affinity_name(c->spec.affinity));
 	printf("  | workers=%u\n", c->spec.workers);
 }
 
