@@ -854,6 +854,9 @@ static void py_teardown(void *state)
 
 /* ---- check: the script, loaded in a child ---------------------------- */
 
+/* How long a script may take to load when checked. */
+#define CHECK_SECONDS 120
+
 /* In the checking child: loads the script, writes the verdict, ends. */
 static __attribute__((noreturn)) void check_child(const struct pb_args *args,
 						  struct py_state *st, int fd)
@@ -864,6 +867,7 @@ static __attribute__((noreturn)) void check_child(const struct pb_args *args,
 
 	if (devnull >= 0) /* what the script prints at import */
 		dup2(devnull, STDOUT_FILENO);
+	alarm(CHECK_SECONDS); /* Python installs no handler: SIGALRM ends it */
 	if (forked_child)
 		after_fork();
 	int rc = start_python(&err);
@@ -898,6 +902,10 @@ static int check_verdict(pid_t pid, int fd, const char **param,
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	*param = params[P_SCRIPT].name;
+	if (len == 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		return pb_fail(err,
+			       "the script did not finish loading within %d s",
+			       CHECK_SECONDS);
 	if (len == 0)
 		return pb_fail(err,
 			       "the script ended the process checking it "
