@@ -24,11 +24,11 @@
  * limited to http and https, at most 5 redirects, at most `max_bytes` of
  * body (aborted beyond), and at most `timeout` per request. A transport
  * error, an HTTP status outside 2xx or a cut-off response fails the task
- * with the URL and curl's own words.
+ * with the URL, curl's own words and its error code.
  *
- * For tests: the state that setup returns begins with the NUL-terminated
- * base URL of the embedded server ("http://127.0.0.1:PORT/"; "" with urls),
- * so a test can point `urls` at a server started by another setup.
+ * The text metric `server` is the base URL of the embedded server
+ * ("http://127.0.0.1:PORT/"; "" with urls), so that `urls` can point at a
+ * server started by another setup (the tests do).
  */
 #define _GNU_SOURCE
 #include <curl/curl.h>
@@ -60,7 +60,7 @@ static const struct pb_param params[] = {
 		     "largest body accepted; a larger one fails the task"},
 };
 
-enum { M_REQUESTS, M_BYTES, M_REQ_PER_S, M_CONNECTIONS };
+enum { M_REQUESTS, M_BYTES, M_REQ_PER_S, M_CONNECTIONS, M_SERVER };
 
 static const struct pb_metric metrics[] = {
     [M_REQUESTS] = {"requests", "", "requests completed"},
@@ -70,6 +70,8 @@ static const struct pb_metric metrics[] = {
 		     PB_METRIC_PER_SECOND},
     [M_CONNECTIONS] = {"connections", "",
 		       "connections opened; a worker reuses its own"},
+    [M_SERVER] = {"server", "",
+		  "base URL of the embedded server (\"\" with urls)"},
 };
 
 /* The embedded server; lives inside the state, so it never moves. */
@@ -84,7 +86,7 @@ struct server {
 };
 
 struct fetch_state {
-	char base_url[64]; /* first member: see the top of the file */
+	char base_url[64]; /* the embedded server's, or "" */
 	char **urls;
 	size_t nurls;
 	uint64_t size, max_bytes;
@@ -510,9 +512,10 @@ static int outcome(const struct fetch_state *st, const struct fetch_worker *w,
 			       "to accept it",
 			       url, (unsigned long long)st->max_bytes);
 	if (code != CURLE_OK)
-		return pb_fail(err, "GET %s: %s", url,
+		return pb_fail(err, "GET %s: %s (curl error %d)", url,
 			       w->errbuf[0] ? w->errbuf
-					    : curl_easy_strerror(code));
+					    : curl_easy_strerror(code),
+			       (int)code);
 	if (status < 200 || status > 299)
 		return pb_fail(err, "GET %s: HTTP %ld; expected a 2xx status",
 			       url, status);
@@ -531,8 +534,8 @@ static int get(const struct fetch_state *st, struct fetch_worker *w,
 	w->errbuf[0] = '\0';
 	if ((code = curl_easy_setopt(w->curl, CURLOPT_URL, url)) ||
 	    (code = curl_easy_setopt(w->curl, CURLOPT_WRITEDATA, &s)))
-		return pb_fail(err, "GET %s: %s", url,
-			       curl_easy_strerror(code));
+		return pb_fail(err, "GET %s: %s (curl error %d)", url,
+			       curl_easy_strerror(code), (int)code);
 	code = curl_easy_perform(w->curl);
 	curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(w->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
@@ -565,11 +568,14 @@ static int fetch_run_task(void *state, void *ws, size_t task, void *result,
 static int fetch_reduce(void *state, const void *results, size_t ntasks,
 			struct pb_metric_value *m, struct pb_err *err)
 {
+	const struct fetch_state *st = state;
 	const struct fetch_result *r = results;
 	uint64_t bytes = 0, done = 0, connects = 0;
 
-	(void)state;
 	(void)err;
+	_Static_assert(sizeof(st->base_url) <= PB_METRIC_TEXT_MAX,
+		       "the base URL fits a metric text");
+	memcpy(m[M_SERVER].text, st->base_url, sizeof(st->base_url));
 	for (size_t k = 0; k < ntasks; k++) {
 		bytes += r[k].bytes;
 		done += r[k].status != 0;
