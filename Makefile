@@ -192,15 +192,14 @@ INSTALL_DIRS = bin lib/parabench/plugins lib/pkgconfig include/parabench \
 	share/man/man1 share/man/man5 share/doc/parabench \
 	share/parabench/plots share/parabench/templates \
 	share/parabench/experiments share/parabench/examples/hashsum
-$(BUILD)/parabench.pc: parabench.pc.in Makefile
-	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
-install: all $(BUILD)/parabench.pc
+install: all
 	install -d $(addprefix $(INSTALL_ROOT)/,$(INSTALL_DIRS))
 	install -m 755 $(BUILD)/parabench $(INSTALL_ROOT)/bin/
 	install -m 755 $(PLUGINS) $(INSTALL_ROOT)/lib/parabench/plugins/
 	install -m 644 include/parabench/plugin.h $(INSTALL_ROOT)/include/parabench/
-	install -m 644 $(BUILD)/parabench.pc $(INSTALL_ROOT)/lib/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+		parabench.pc.in > $(INSTALL_ROOT)/lib/pkgconfig/parabench.pc
+	chmod 644 $(INSTALL_ROOT)/lib/pkgconfig/parabench.pc
 	install -m 644 man/parabench.1 $(INSTALL_ROOT)/share/man/man1/
 	install -m 644 man/parabench-experiment.5 $(INSTALL_ROOT)/share/man/man5/
 	install -m 644 docs/writing-plugins.md $(INSTALL_ROOT)/share/doc/parabench/

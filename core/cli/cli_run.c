@@ -55,8 +55,8 @@ static const char run_usage[] =
 static const char validate_usage[] =
     "usage: parabench validate FILE [--plugin-dir DIR]...\n"
     "Checks FILE against the plugins' parameters without running it.\n"
-    "Exit status 0 when valid, 2 otherwise (one message, "
-    "file:line:column).\n";
+    "Exit status 0 when valid, 2 otherwise: every error found, in line\n"
+    "order (at most 20), each as file:line:column: what; what was expected.\n";
 
 struct run_opts {
 	const char *file, *out, *resume;
@@ -163,7 +163,29 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	return -1;
 }
 
-/* Plugins, experiment, cells; prints the one error. */
+/* Loads the experiment file, printing every error found (at most 20). */
+static int load_all(const char *path, const struct pb_registry *reg,
+		    struct pb_experiment_file *file)
+{
+	struct pb_exp_errors *errs = malloc(sizeof(*errs));
+	int rc;
+
+	if (!errs) {
+		cli_error("out of memory");
+		return PB_ERROR;
+	}
+	rc = pb_experiment_load_all(path, reg, file, errs);
+	for (size_t k = 0; rc && k < errs->n; k++)
+		cli_error("%s", errs->items[k].err.msg);
+	if (rc && errs->total > errs->n)
+		cli_error("%s: %zu more errors not shown (the first %zu in "
+			  "line order are above)",
+			  path, errs->total - errs->n, errs->n);
+	free(errs);
+	return rc;
+}
+
+/* Plugins, experiment, cells; prints the errors. */
 static int load(struct run *r)
 {
 	struct pb_err err = {{0}};
@@ -180,9 +202,11 @@ static int load(struct run *r)
 		}
 		path = saved;
 	}
+	/* Every error of the file at once, in line order. */
+	if (load_all(path, &r->reg, &r->file))
+		return PB_ERROR;
 	/* A resumed run's file is a copy: its paths start at the original. */
-	if (pb_experiment_load(path, &r->reg, &r->file, &err) ||
-	    (r->o.resume && r->resume.experiment_file[0] &&
+	if ((r->o.resume && r->resume.experiment_file[0] &&
 	     pb_experiment_set_dir(&r->file, r->resume.experiment_file,
 				   &err)) ||
 	    pb_cells_expand(&r->file, &r->cells, &err) ||

@@ -179,21 +179,42 @@ static int build(struct ctx *c, const struct source *s, struct pb_experiment *e)
 	yaml_node_t *key, *val;
 	bool own;
 
+	unsigned before = c->nfail;
+	bool failed[NKEYS] = {false};
+	int rc = PB_OK;
+
 	e->mark = mark_of(s->entry ? s->entry->map : s->top->map);
 	if (set_defaults(c, e))
 		return PB_ERROR;
-	for (size_t k = 0; k < pb_exp_nreaders; k++)
-		if (pb_exp_pick(s, pb_exp_readers[k].key, &key, &val, &own) &&
+	/*
+	 * Every key is read, each error reported; the baseline (read last)
+	 * only when the keys it is checked against were read well.
+	 */
+	for (size_t k = 0; k < pb_exp_nreaders; k++) {
+		enum key id = pb_exp_readers[k].key;
+		if (id == K_BASELINE && c->nfail > before)
+			break;
+		if (pb_exp_pick(s, id, &key, &val, &own) &&
 		    pb_exp_readers[k].read(c, key, val, own, e))
-			return PB_ERROR;
-	if (name_experiment(c, s, e))
+			failed[id] = true, rc = PB_ERROR;
+	}
+	/* A bad name was reported; messages below need some name. */
+	if (failed[K_NAME])
+		e->name = "(bad name)";
+	else if (name_experiment(c, s, e))
 		return PB_ERROR;
-	if (!e->workload)
-		return missing_key(c, s, e, K_WORKLOAD);
-	if (!e->nstrategies)
-		return missing_key(c, s, e, K_STRATEGIES);
-	return pb_exp_resolve_wparams(c, s, e) ||
-	       pb_exp_resolve_sparams(c, s, e);
+	/* A key that is there but failed is not also missing. */
+	if (!e->workload && !failed[K_WORKLOAD])
+		rc = missing_key(c, s, e, K_WORKLOAD);
+	if (!e->nstrategies && !failed[K_STRATEGIES])
+		rc = missing_key(c, s, e, K_STRATEGIES);
+	if (e->workload && !failed[K_PARAMS] && !failed[K_SEED] &&
+	    pb_exp_resolve_wparams(c, s, e))
+		rc = PB_ERROR;
+	if (e->nstrategies && !failed[K_STRATEGIES] &&
+	    !failed[K_STRATEGY_PARAMS] && pb_exp_resolve_sparams(c, s, e))
+		rc = PB_ERROR;
+	return rc;
 }
 
 /* Checks the shared top-level keys once, whatever the entries override. */
@@ -315,24 +336,31 @@ static int read_entries(struct ctx *c, struct layer *top,
 		    c, list,
 		    "experiments is an empty list; expected at "
 		    "least one experiment");
-	if (pb_exp_spend(c, list, n) || check_shared(c, top))
+	if (pb_exp_spend(c, list, n) || (check_shared(c, top) && !c->errs))
 		return PB_ERROR;
 	f->items = pb_arena_alloc(c->arena, n * sizeof(*f->items));
 	marks = pb_arena_alloc(c->arena, n * sizeof(*marks));
 	if (!f->items || !marks)
 		return pb_exp_fail_at(c, list, "out of memory");
+	/* Each entry is read, each error reported; the whole-file checks
+	 * (cells, names) only when every entry was read well. */
+	int rc = PB_OK;
 	for (size_t k = 0; k < n; k++) {
 		struct source s = {top, &entry, k + 1};
-		if (pb_exp_read_layer(c, item(c, list, k), false, &entry))
-			return PB_ERROR;
+		if (pb_exp_read_layer(c, item(c, list, k), false, &entry)) {
+			rc = PB_ERROR;
+			continue;
+		}
 		entry.own = true;
 		if (build(c, &s, &f->items[k]) ||
-		    check_cells(c, &f->items[k], &total))
-			return PB_ERROR;
+		    (rc == PB_OK && check_cells(c, &f->items[k], &total))) {
+			rc = PB_ERROR;
+			continue;
+		}
 		marks[k] = name_mark(&entry);
 		f->n = k + 1;
 	}
-	return check_names(c, f, marks);
+	return rc ? PB_ERROR : check_names(c, f, marks);
 }
 
 static int read_root(struct ctx *c, yaml_node_t *root,
@@ -341,24 +369,28 @@ static int read_root(struct ctx *c, yaml_node_t *root,
 	struct layer top;
 	size_t total = 0;
 
-	if (pb_exp_read_layer(c, root, true, &top))
+	/* A bad top-level key is reported; the rest is still read. */
+	if (pb_exp_read_layer(c, root, true, &top) &&
+	    (!c->errs || top.map->type != YAML_MAPPING_NODE))
 		return PB_ERROR;
 	if (top.key[K_EXPERIMENTS])
-		return read_entries(c, &top, f);
+		return read_entries(c, &top, f) || c->nfail ? PB_ERROR : PB_OK;
 	top.own = true;
 	f->items = pb_arena_alloc(c->arena, sizeof(*f->items));
 	if (!f->items)
 		return pb_exp_fail_at(c, root, "out of memory");
 	struct source s = {&top, NULL, 0};
-	if (build(c, &s, &f->items[0]) || check_cells(c, &f->items[0], &total))
+	if (build(c, &s, &f->items[0]) || c->nfail ||
+	    check_cells(c, &f->items[0], &total))
 		return PB_ERROR;
 	f->n = 1;
 	return PB_OK;
 }
 
-int pb_experiment_parse(const char *path, const char *text, size_t len,
-			const struct pb_registry *reg,
-			struct pb_experiment_file *out, struct pb_err *err)
+/* pb_experiment_parse, every error also in errs when it is not NULL. */
+static int parse(const char *path, const char *text, size_t len,
+		 const struct pb_registry *reg, struct pb_experiment_file *out,
+		 struct pb_err *err, struct pb_exp_errors *errs)
 {
 	yaml_document_t doc;
 	struct ctx c = {
@@ -367,6 +399,7 @@ int pb_experiment_parse(const char *path, const char *text, size_t len,
 	    .reg = reg,
 	    .arena = &out->arena,
 	    .err = err,
+	    .errs = errs,
 	    .budget = WORK_BUDGET,
 	};
 	int rc;
@@ -394,6 +427,13 @@ int pb_experiment_parse(const char *path, const char *text, size_t len,
 	if (rc)
 		pb_experiment_free(out);
 	return rc;
+}
+
+int pb_experiment_parse(const char *path, const char *text, size_t len,
+			const struct pb_registry *reg,
+			struct pb_experiment_file *out, struct pb_err *err)
+{
+	return parse(path, text, len, reg, out, err, NULL);
 }
 
 /* Reads the experiment file at path (lib/file.h), worded for the loader. */
@@ -437,6 +477,29 @@ int pb_experiment_load(const char *path, const struct pb_registry *reg,
 		return PB_ERROR;
 	rc = pb_experiment_parse(path, text, len, reg, out, err);
 	free(text);
+	return rc;
+}
+
+int pb_experiment_load_all(const char *path, const struct pb_registry *reg,
+			   struct pb_experiment_file *out,
+			   struct pb_exp_errors *errs)
+{
+	struct pb_err err = {{0}};
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	errs->n = errs->total = 0;
+	rc = read_file(path, &text, &len, &err);
+	if (rc == PB_OK)
+		rc = parse(path, text, len, reg, out, &err, errs);
+	free(text);
+	/* A failure before the keys (the file, its YAML) is the only one. */
+	if (rc && errs->n == 0) {
+		errs->items[0] = (struct pb_exp_error){0, 0, err};
+		errs->n = errs->total = 1;
+	}
 	return rc;
 }
 

@@ -95,6 +95,29 @@ struct pb_experiment_file {
 int pb_experiment_load(const char *path, const struct pb_registry *reg,
 		       struct pb_experiment_file *out, struct pb_err *err);
 
+/* At most this many errors of one file are kept (in line order). */
+#define PB_EXP_MAX_ERRORS 20
+
+/* Every error found in an experiment file, in line order. */
+struct pb_exp_errors {
+	size_t n;     /* kept: the first PB_EXP_MAX_ERRORS in line order */
+	size_t total; /* found */
+	struct pb_exp_error {
+		unsigned line, column; /* 0 when the file as a whole */
+		struct pb_err err;     /* "path:line:column: what; expected" */
+	} items[PB_EXP_MAX_ERRORS];
+};
+
+/*
+ * pb_experiment_load, reporting every error it finds in one pass into
+ * errs (in line order, at most PB_EXP_MAX_ERRORS; errs->total counts all)
+ * instead of the first only. An error that would only follow from another
+ * (a baseline when strategies failed) is not reported.
+ */
+int pb_experiment_load_all(const char *path, const struct pb_registry *reg,
+			   struct pb_experiment_file *out,
+			   struct pb_exp_errors *errs);
+
 /*
  * The same from text in memory (len bytes, need not be NUL-terminated);
  * path only names the text in messages. The fuzzer's entry point.

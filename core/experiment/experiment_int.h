@@ -56,7 +56,9 @@ struct ctx {
 	yaml_document_t *doc;
 	const struct pb_registry *reg;
 	struct pb_arena *arena;
-	struct pb_err *err;
+	struct pb_err *err;	    /* the first error found */
+	struct pb_exp_errors *errs; /* every error, when not NULL */
+	unsigned nfail;		    /* errors found so far */
 	size_t budget;
 };
 

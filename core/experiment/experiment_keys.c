@@ -426,6 +426,8 @@ int pb_exp_read_layer(struct ctx *c, yaml_node_t *map, bool top,
 		    pb_yaml_kind(map));
 	if (pb_exp_spend(c, map, npairs(map) + 1))
 		return PB_ERROR;
+	/* A bad key is reported and skipped: the others are still read. */
+	int rc = PB_OK;
 	FOR_PAIRS(pair, map)
 	{
 		yaml_node_t *k, *v;
@@ -436,19 +438,21 @@ int pb_exp_read_layer(struct ctx *c, yaml_node_t *map, bool top,
 			if (strcmp(text(k), pb_exp_key_names[j]) == 0)
 				i = j;
 		if (i < 0)
-			return unknown_key(c, k, top);
-		if (i == K_EXPERIMENTS && !top)
-			return pb_exp_fail_at(
+			rc = unknown_key(c, k, top);
+		else if (i == K_EXPERIMENTS && !top)
+			rc = pb_exp_fail_at(
 			    c, k,
 			    "'experiments' inside an entry of "
 			    "experiments; expected it at the top "
 			    "level only (entries do not nest)");
-		if (l->key[i])
-			return pb_exp_duplicate_key(c, k, l->key[i]);
-		l->key[i] = k;
-		l->val[i] = v;
+		else if (l->key[i])
+			rc = pb_exp_duplicate_key(c, k, l->key[i]);
+		else {
+			l->key[i] = k;
+			l->val[i] = v;
+		}
 	}
-	return PB_OK;
+	return rc;
 }
 
 /* The node of key k for an experiment: its entry's, else the top's. */

@@ -14,6 +14,48 @@
 
 /* ---- Messages ---------------------------------------------------------- */
 
+/* Keeps an error in c->errs (once: shared keys are read per entry). */
+static void keep(struct pb_exp_errors *errs, unsigned line, unsigned column,
+		 const struct pb_err *e)
+{
+	size_t k;
+
+	for (k = 0; k < errs->n; k++)
+		if (errs->items[k].line == line &&
+		    errs->items[k].column == column &&
+		    strcmp(errs->items[k].err.msg, e->msg) == 0)
+			return;
+	errs->total++;
+	/* Keep the first PB_EXP_MAX_ERRORS in line order. */
+	for (k = errs->n; k > 0; k--) {
+		const struct pb_exp_error *p = &errs->items[k - 1];
+		if (p->line < line || (p->line == line && p->column <= column))
+			break;
+	}
+	if (k == PB_EXP_MAX_ERRORS)
+		return;
+	size_t last =
+	    errs->n < PB_EXP_MAX_ERRORS ? errs->n : PB_EXP_MAX_ERRORS - 1;
+	memmove(&errs->items[k + 1], &errs->items[k],
+		(last - k) * sizeof(errs->items[0]));
+	errs->items[k] = (struct pb_exp_error){line, column, *e};
+	if (errs->n < PB_EXP_MAX_ERRORS)
+		errs->n++;
+}
+
+/* Records a located error: the first in c->err, each in c->errs. */
+static int fail(struct ctx *c, unsigned line, unsigned column, const char *msg)
+{
+	struct pb_err e = {{0}};
+
+	pb_yaml_fail(&e, c->path, line, column, "%s", msg);
+	if (c->nfail++ == 0)
+		*c->err = e;
+	if (c->errs)
+		keep(c->errs, line, column, &e);
+	return PB_ERROR;
+}
+
 int pb_exp_fail_at(struct ctx *c, const yaml_node_t *n, const char *fmt, ...)
 {
 	char msg[PB_ERR_MAX];
@@ -22,8 +64,8 @@ int pb_exp_fail_at(struct ctx *c, const yaml_node_t *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return pb_yaml_fail(c->err, c->path, (unsigned)n->start_mark.line + 1,
-			    (unsigned)n->start_mark.column + 1, "%s", msg);
+	return fail(c, (unsigned)n->start_mark.line + 1,
+		    (unsigned)n->start_mark.column + 1, msg);
 }
 
 int pb_exp_fail_mark(struct ctx *c, struct pb_mark m, const char *fmt, ...)
@@ -34,7 +76,7 @@ int pb_exp_fail_mark(struct ctx *c, struct pb_mark m, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return pb_yaml_fail(c->err, c->path, m.line, m.column, "%s", msg);
+	return fail(c, m.line, m.column, msg);
 }
 
 /* Charges units of work; fails once the budget is spent. */
@@ -44,6 +86,7 @@ int pb_exp_spend(struct ctx *c, const yaml_node_t *n, size_t units)
 		c->budget -= units;
 		return PB_OK;
 	}
+	c->budget = 0; /* spent: everything after fails at once */
 	return pb_exp_fail_at(c, n,
 			      "the file expands to more than %u values (values "
 			      "shared by many entries, or aliases); expected a "
