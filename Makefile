@@ -142,7 +142,7 @@ run: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/test-plugins/empty.so
-	@PB_BUILD=$(abspath $(BUILD)) bench/run.sh
+	@PB_BUILD=$(abspath $(BUILD)) PB_CORE_LIBS="$(CORE_LIBS)" bench/run.sh
 
 # Both sanitizer suites, each in its own build folder: AddressSanitizer with
 # UndefinedBehaviorSanitizer (and LeakSanitizer), then ThreadSanitizer.

@@ -6,7 +6,8 @@
 #     target >= 500 M/s per core
 #   simd kernel vs the same generator in 8 lanes at -O3 -march=native (the
 #     better of $CC and clang when clang is installed); target >= 1.8 G/s
-# Needs PB_BUILD (absolute build folder with libpbcore.a and plugins/).
+# Needs PB_BUILD (absolute build folder with libpbcore.a and plugins/);
+# PB_CORE_LIBS, the libraries libpbcore.a needs (make bench passes them).
 # PI_SCALAR_SAMPLES (1e9) and PI_SIMD_SAMPLES (4e9) override the counts.
 # Prints TSV: figure value unit reference-name reference-value target-note.
 # About 25 s. Leaves nothing behind but the driver and its objects, kept
@@ -37,7 +38,7 @@ if ref "$cc" o2_ -O2 && ref "$cc" native_ -O3 -march=native; then
 fi
 if [ ${#objs[@]} -eq 0 ] || ! $cc $warn -O2 \
 	-I"$root/include" -I"$root/core" "$here/pi_kernel.c" "${objs[@]}" \
-	"$PB_BUILD/libpbcore.a" -lyaml -lm -pthread -o "$out/pi_kernel"; then
+	"$PB_BUILD/libpbcore.a" ${PB_CORE_LIBS:--lyaml -lm -pthread} -o "$out/pi_kernel"; then
   echo "pi_kernel.sh: cannot build the driver" >&2
   exit 0
 fi

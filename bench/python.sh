@@ -8,7 +8,8 @@
 #     each beside C's pi at 2 workers under the same strategy
 #   the 5-thread speed-up of tasks that sleep (the GIL is released), against
 #     the ideal 5
-# Needs PB_BUILD (absolute build folder with libpbcore.a and plugins/).
+# Needs PB_BUILD (absolute build folder with libpbcore.a and plugins/);
+# PB_CORE_LIBS, the libraries libpbcore.a needs (make bench passes them).
 # Prints TSV: figure value unit reference-name reference-value target-note.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,7 +19,7 @@ out=$PB_BUILD/bench/python
 mkdir -p "$PB_BUILD/bench"
 if ! ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror \
 	-I"$root/include" -I"$root/core" "$here/python.c" \
-	"$PB_BUILD/libpbcore.a" -lyaml -lm -pthread -o "$out"; then
+	"$PB_BUILD/libpbcore.a" ${PB_CORE_LIBS:--lyaml -lm -pthread} -o "$out"; then
   echo "python.sh: cannot build the driver" >&2
   exit 0
 fi

@@ -25,7 +25,7 @@ for lib in "$PB_BUILD/libpbcore.a" "$PB_BUILD/plugins/fork.so" \
 done
 $cc -std=gnu11 -O2 -Wall -Wextra -Iinclude -Icore $yaml_cflags \
   bench/strategy_overhead.c "$PB_BUILD/libpbcore.a" \
-  -o "$out/strategy_overhead" $yaml_libs -lm -pthread
+  -o "$out/strategy_overhead" ${PB_CORE_LIBS:-$yaml_libs -lm -pthread}
 
 test_plugins="$PB_BUILD/test-plugins"
 if [ ! -e "$test_plugins/empty.so" ]; then

@@ -7,7 +7,8 @@
 #   pipe ping-pong us per round trip vs a plain C fork + pipes loop
 #   spin: one 100 ms task vs 100 ms; 2-worker speed-up vs Amdahl at the
 #     two-thread capacity measured in the same run
-# Needs PB_BUILD (absolute build folder with libpbcore.a and plugins/).
+# Needs PB_BUILD (absolute build folder with libpbcore.a and plugins/);
+# PB_CORE_LIBS, the libraries libpbcore.a needs (make bench passes them).
 # Prints TSV: figure value unit reference-name reference-value target-note.
 # Leaves nothing behind but the driver, kept in $PB_BUILD/bench.
 set -u
@@ -18,7 +19,7 @@ out=$PB_BUILD/bench/workloads_cpu
 mkdir -p "$PB_BUILD/bench"
 if ! ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror \
 	-I"$root/include" -I"$root/core" "$here/workloads_cpu.c" \
-	"$PB_BUILD/libpbcore.a" -lyaml -lm -pthread -o "$out"; then
+	"$PB_BUILD/libpbcore.a" ${PB_CORE_LIBS:--lyaml -lm -pthread} -o "$out"; then
   echo "workloads_cpu.sh: cannot build the driver" >&2
   exit 0
 fi

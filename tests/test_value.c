@@ -590,3 +590,26 @@ Test(value, doubles_print_shortest_exact)
 		cr_assert_eq(strtod(buf, NULL), xs[k], "%s", buf);
 	}
 }
+
+Test(value, text_is_whole_however_long)
+{
+	struct pb_arena a = {0};
+	struct pb_err why = {{0}};
+	struct pb_value v;
+	static const char *words[3000];
+	const struct pb_param p = {"w",	      PB_STRING_LIST, NULL, PB_NO_MIN,
+				   PB_NO_MAX, NULL,	      NULL};
+
+	for (size_t k = 0; k < PB_COUNT(words); k++)
+		words[k] = k + 1 < PB_COUNT(words) ? "word" : "last";
+	cr_assert_eq(
+	    pb_value_from_items(&p, words, PB_COUNT(words), &a, &v, &why),
+	    PB_OK, "%s", why.msg);
+	char *text = pb_value_text(&v);
+	cr_assert_not_null(text);
+	/* 3000 words of 4 letters and 2999 ';': far beyond 8 KiB. */
+	cr_assert_eq(strlen(text), 3000 * 4 + 2999);
+	cr_assert_str_eq(text + strlen(text) - 5, ";last");
+	free(text);
+	pb_arena_free(&a);
+}
