@@ -273,29 +273,49 @@ Test(e2e_procs, kill_9_of_the_runner_ends_a_shm_cell_and_its_workers)
 	kill_runner_mid_cell("shm", 2);
 }
 
-Test(e2e_procs, kill_9_of_the_runner_ends_the_pipe_peers_too)
+/*
+ * Runs the experiment file f, waits (bounded) until the runner has want
+ * descendants (the cell, its workers and what they started), kills the
+ * runner with SIGKILL and waits for every one of them to be gone.
+ */
+static void kill_runner_with_descendants(const char *f, size_t want)
 {
 	pid_t below[64];
 	size_t n = 0;
 
 	pbt_adopt_orphans();
+	pid_t pid = pbt_parabench_start(
+	    (const char *[]){"run", f, "--out", "res", NULL});
+	for (int tries = 0; tries < 3000 && n < want; tries++) {
+		n = pbt_descendants(pid, below, PB_COUNT(below));
+		if (n < want)
+			usleep(10000); /* polling, bounded */
+	}
+	cr_assert_eq(n, want, "%s: %zu processes below the runner", f, n);
+	cr_assert_eq(kill(pid, SIGKILL), 0);
+	cr_assert_eq(waitpid(pid, NULL, 0), pid);
+	pbt_assert_children_gone(10, f);
+}
+
+Test(e2e_procs, kill_9_of_the_runner_ends_the_pipe_peers_too)
+{
+	/* The cell, 2 workers and their 2 peers. */
 	pbt_write("p.yaml", "name: peers\nworkload: pipe\n"
 			    "params: { mode: pingpong, tasks: 2, "
 			    "round_trips: 1e9 }\n"
 			    "strategies: [fork]\nworkers: [2]\n"
 			    "repetitions: 1\nwarmup: 0\ntimeout: 5m\n");
-	pid_t pid = pbt_parabench_start(
-	    (const char *[]){"run", "p.yaml", "--out", "res", NULL});
-	/* The cell, 2 workers and their 2 peers: wait (bounded) for all 5. */
-	for (int tries = 0; tries < 3000 && n < 5; tries++) {
-		n = pbt_descendants(pid, below, PB_COUNT(below));
-		if (n < 5)
-			usleep(10000);
-	}
-	cr_assert_eq(n, 5, "cell, workers and peers: %zu processes", n);
-	cr_assert_eq(kill(pid, SIGKILL), 0);
-	cr_assert_eq(waitpid(pid, NULL, 0), pid);
-	pbt_assert_children_gone(10, "pipe peers");
+	kill_runner_with_descendants("p.yaml", 5);
+}
+
+Test(e2e_procs, kill_9_of_the_runner_ends_the_commands_too)
+{
+	/* The cell, 2 workers and the program each started. */
+	pbt_write("c.yaml", "name: cmds\nworkload: command\n"
+			    "params: { command: [sleep, '300'], tasks: 2 }\n"
+			    "strategies: [fork]\nworkers: [2]\n"
+			    "repetitions: 1\nwarmup: 0\ntimeout: 5m\n");
+	kill_runner_with_descendants("c.yaml", 5);
 }
 
 /* Runs the daemon plugin under strategy; every row says 1 was killed. */
@@ -354,4 +374,57 @@ Test(e2e_procs, daemons_are_killed_without_cgroups_too)
 Test(e2e_procs, daemons_are_killed_without_isolation_too)
 {
 	run_daemons("pthreads", "--no-isolate");
+}
+
+/* True when a cgroup v2 is mounted writable here and not turned off. */
+static bool can_make_cgroups(void)
+{
+	char line[4096], *mnt = NULL;
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+
+	while (f && !mnt && fgets(line, sizeof(line), f)) {
+		char m[4096];
+		if (strstr(line, " - cgroup2 ") &&
+		    sscanf(line, "%*s %*s %*s %*s %4095s", m) == 1)
+			mnt = strdup(m);
+	}
+	if (f)
+		fclose(f);
+	if (!mnt)
+		return false;
+	bool ok =
+	    access(mnt, W_OK) == 0 && getenv("PARABENCH_NO_CGROUP") == NULL;
+	free(mnt);
+	return ok;
+}
+
+Test(e2e_procs, a_cell_runs_in_a_cgroup_of_its_own_where_one_can_be_made)
+{
+	pid_t below[8];
+	char path[64], *cg;
+
+	if (!can_make_cgroups())
+		cr_skip(
+		    "no writable cgroup v2 here: the subreaper sweep alone");
+	pbt_write("g.yaml",
+		  "name: g\nworkload: gate\n"
+		  "params: { fifo: gate.fifo }\n"
+		  "strategies: [serial]\nrepetitions: 1\nwarmup: 0\n");
+	int gate = pbt_gate_open("gate.fifo");
+	pid_t pid = pbt_parabench_start(
+	    (const char *[]){"run", "g.yaml", "--out", "res", "--plugin-dir",
+			     test_plugins(), NULL});
+	pbt_gate_expect(gate, 'r');
+	cr_assert_eq(pbt_descendants(pid, below, PB_COUNT(below)), 1);
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)below[0]);
+	cg = pbt_read(path);
+	char want[64];
+	snprintf(want, sizeof(want), "/parabench-%d-", (int)pid);
+	cr_assert(strstr(cg, want), "the cell's cgroups: %s", cg);
+	free(cg);
+	kill(pid, SIGINT); /* the gate lets the task go; the run ends */
+	int status;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130);
+	close(gate);
 }

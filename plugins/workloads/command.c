@@ -2,8 +2,8 @@
  * command.c — any program as the task, as hyperfine runs commands, but under
  * every strategy and worker count.
  *
- * Task i starts `command` (an argv list, no shell) with posix_spawnp, in
- * the experiment file's folder, with {task}, {ntasks} and {seed} replaced
+ * Task i starts `command` (an argv list, no shell; fork and execvp, the
+ * child dying with its parent) in the experiment file's folder, with {task}, {ntasks} and {seed} replaced
  * in every word by i, the task count and the experiment's seed, and waits
  * for it. Its standard input is /dev/null; its standard output goes to
  * /dev/null too, unless result is last-number: then the last number it
@@ -25,13 +25,11 @@
 #include <parabench/plugin.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 enum { P_COMMAND, P_TASKS, P_RESULT };
 
@@ -231,32 +229,56 @@ static void drain(int out_fd, struct tail *out, int err_fd, struct tail *err)
 	}
 }
 
-/* Starts argv with stdout to out_w (or /dev/null) and stderr to err_w. */
+/*
+ * Starts argv with stdin from /dev/null, stdout to out_w (or /dev/null),
+ * stderr to err_w, in st->dir. fork and exec rather than posix_spawnp: the
+ * child first gets a parent-death signal (kept across exec), so a command
+ * never outlives the process that waits for it, even one killed with
+ * SIGKILL. Between fork and exec only async-signal-safe calls (the parent
+ * may have threads). Returns 0, or the errno of what failed, exec
+ * included (sent back through a close-on-exec pipe).
+ */
 static int spawn(const struct cmd_state *st, char **argv, int out_w, int err_w,
 		 pid_t *pid)
 {
-	posix_spawn_file_actions_t fa;
-	int rc;
+	pid_t parent = getpid();
+	int report[2], e = 0;
+	ssize_t n;
 
-	if ((rc = posix_spawn_file_actions_init(&fa)))
-		return rc;
-	rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
-					      O_RDONLY, 0);
-	if (!rc)
-		rc = out_w >= 0
-			 ? posix_spawn_file_actions_adddup2(&fa, out_w,
-							    STDOUT_FILENO)
-			 : posix_spawn_file_actions_addopen(
-			       &fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-	if (!rc)
-		rc =
-		    posix_spawn_file_actions_adddup2(&fa, err_w, STDERR_FILENO);
-	if (!rc && st->dir)
-		rc = posix_spawn_file_actions_addchdir_np(&fa, st->dir);
-	if (!rc)
-		rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	return rc;
+	if (pipe2(report, O_CLOEXEC))
+		return errno;
+	*pid = fork();
+	if (*pid < 0) {
+		e = errno;
+		close(report[0]);
+		close(report[1]);
+		return e;
+	}
+	if (*pid == 0) {
+		int null;
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+		    getppid() != parent)
+			_exit(127);
+		null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0 && dup2(null, STDIN_FILENO) >= 0 &&
+		    dup2(out_w >= 0 ? out_w : null, STDOUT_FILENO) >= 0 &&
+		    dup2(err_w, STDERR_FILENO) >= 0 &&
+		    (!st->dir || chdir(st->dir) == 0))
+			execvp(argv[0], argv);
+		e = errno;
+		if (write(report[1], &e, sizeof(e)) != sizeof(e))
+			_exit(126);
+		_exit(127);
+	}
+	close(report[1]);
+	while ((n = read(report[0], &e, sizeof(e))) < 0 && errno == EINTR)
+		;
+	close(report[0]);
+	if (n != (ssize_t)sizeof(e))
+		return 0; /* exec closed the pipe: the command runs */
+	while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return e;
 }
 
 /* Says how the command ended when that was not exit status 0. */
@@ -290,7 +312,7 @@ static int run_command(const struct cmd_state *st, size_t task, char **argv,
 	char out_buf[OUT_TAIL], err_buf[ERR_TAIL + 1];
 	struct tail out = {out_buf, sizeof(out_buf), 0};
 	struct tail errt = {err_buf, ERR_TAIL, 0};
-	pid_t pid;
+	pid_t pid = -1;
 
 	if ((st->parse && pipe2(outp, O_CLOEXEC)) || pipe2(errp, O_CLOEXEC)) {
 		rc = pb_fail(err, "task %zu: cannot make a pipe: %s", task,
