@@ -141,3 +141,17 @@ Test(experiment_errors, a_syntax_error_is_the_only_one)
 	cr_assert(strstr(errs.items[0].err.msg, "f.yaml:"), "%s",
 		  errs.items[0].err.msg);
 }
+
+/* Issue 13.19: a workload and a strategy parameter of one name would
+ * share a param_ column; the pair is refused at the strategy. */
+Test(experiment_errors, a_parameter_name_shared_with_the_workload)
+{
+	pbt_plugin(PB_KIND_STRATEGY, "clash"); /* loads the test plugin */
+	load_bad("workload: pi\n"
+		 "strategies: [serial, clash]\n");
+	cr_assert_eq(errs.n, 1);
+	expect(0, 2, 22,
+	       "strategy 'clash' and workload 'pi' both have a "
+	       "parameter 'tasks'");
+	cr_assert(strstr(errs.items[0].err.msg, "param_tasks"));
+}

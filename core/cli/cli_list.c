@@ -38,10 +38,15 @@ static void print_plugin(const struct pb_plugin *p, const char *path)
 	printf("    (%s)\n", path);
 	for (size_t k = 0; k < p->nparams; k++)
 		print_param(&p->params[k]);
-	for (size_t k = 0; k < p->nmetrics; k++)
-		printf("    metric %-9s %-11s %s\n", p->metrics[k].name,
-		       p->metrics[k].unit[0] ? p->metrics[k].unit : "-",
-		       p->metrics[k].help);
+	for (size_t k = 0; k < p->nmetrics; k++) {
+		const struct pb_metric *m = &p->metrics[k];
+		printf("    metric %-9s %-11s %s%s\n", m->name,
+		       m->unit[0] ? m->unit : "-", m->help,
+		       m->flags & PB_METRIC_PER_SECOND ? " (per timed second)"
+		       : m->flags & PB_METRIC_SECONDS_EACH
+			   ? " (timed span / count)"
+			   : "");
+	}
 }
 
 static void print_kind(const struct pb_registry *reg, enum pb_kind kind)

@@ -173,6 +173,40 @@ static int missing_key(struct ctx *c, const struct source *s,
 	    list[0] ? list : "(none loaded)");
 }
 
+/*
+ * Refuses a strategy with a parameter named like one of the workload's:
+ * both would be the one param_<name> column of runs.csv (issue 13.19).
+ */
+static int check_param_clash(struct ctx *c, const struct source *s,
+			     const struct pb_experiment *e)
+{
+	yaml_node_t *key, *val;
+	bool own;
+	int rc = PB_OK;
+
+	if (!pb_exp_pick(s, K_STRATEGIES, &key, &val, &own))
+		return PB_OK;
+	for (size_t k = 0; k < e->nstrategies; k++) {
+		const struct pb_plugin *st = e->strategies[k].plugin;
+		const yaml_node_t *at_node =
+		    val->type == YAML_SEQUENCE_NODE ? item(c, val, k) : val;
+		for (size_t j = 0; j < st->nparams; j++)
+			if (pb_exp_param_index(e->workload,
+					       st->params[j].name) >= 0) {
+				rc = pb_exp_fail_at(
+				    c, at_node,
+				    "strategy '%s' and workload '%s' both "
+				    "have a parameter '%s', which would share "
+				    "one runs.csv column (param_%s); expected "
+				    "distinct names (rename one in its plugin)",
+				    st->name, e->workload->name,
+				    st->params[j].name, st->params[j].name);
+				break;
+			}
+	}
+	return rc;
+}
+
 /* Builds experiment e from its source: keys, plugins, then parameters. */
 static int build(struct ctx *c, const struct source *s, struct pb_experiment *e)
 {
@@ -208,6 +242,9 @@ static int build(struct ctx *c, const struct source *s, struct pb_experiment *e)
 		rc = missing_key(c, s, e, K_WORKLOAD);
 	if (!e->nstrategies && !failed[K_STRATEGIES])
 		rc = missing_key(c, s, e, K_STRATEGIES);
+	if (e->workload && e->nstrategies && !failed[K_STRATEGIES] &&
+	    check_param_clash(c, s, e))
+		return PB_ERROR;
 	if (e->workload && !failed[K_PARAMS] && !failed[K_SEED] &&
 	    pb_exp_resolve_wparams(c, s, e))
 		rc = PB_ERROR;
