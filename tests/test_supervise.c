@@ -7,9 +7,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pbt_files.h"
 #include "pbtest.h"
 #include "run/supervise.h"
 
@@ -212,6 +214,25 @@ Test(supervise, paths_of_a_dead_cell_are_removed)
 	cr_assert_eq(r.m[0].status, PB_STATUS_CRASHED);
 	cr_assert(strstr(r.m[0].message, "SIGKILL"), "%s", r.m[0].message);
 	cr_assert_eq(entries(under), 0, "the dead cell's folder was removed");
+	pb_remove_tree(under);
+}
+
+Test(supervise, a_path_too_long_is_never_cut_and_removed)
+{
+	struct rows r = {0};
+	char params[4200], keep[4200], *under = pbt_tmpdir();
+
+	/* Cut at 4095 bytes, the registered path would name under/keep. */
+	snprintf(keep, sizeof(keep), "%s/keep", under);
+	cr_assert_eq(mkdir(keep, 0700), 0);
+	pbt_write_in(keep, "precious", "x");
+	snprintf(params, sizeof(params),
+		 "die=true; long_path=true; under=\"%s\"", under);
+	make_cell("litter", params, "serial", 1);
+	exec(&r, 1, 0, 0, true);
+	cr_assert_eq(r.m[0].status, PB_STATUS_CRASHED, "%s", r.m[0].message);
+	cr_assert_eq(entries(under), 1, "the dead cell's folder was removed");
+	cr_assert_eq(entries(keep), 1, "keep and its file are still there");
 	pb_remove_tree(under);
 }
 

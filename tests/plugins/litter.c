@@ -5,21 +5,26 @@
  * With `die: false` it behaves and teardown removes the folder itself.
  * The folder is made in `under` (a test's private folder, so that what
  * is left there is this test's alone); its path is reported as the metric
- * text `dir`.
+ * text `dir`. With `long_path: true` setup also registers a path of over
+ * 5000 bytes whose first 4095 bytes name the folder `under`/keep: a runner
+ * that cut it would remove keep, which must stay.
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common.h"
 
-enum { P_DIE, P_UNDER };
+enum { P_DIE, P_UNDER, P_LONG };
 
 static const struct pb_param params[] = {
     [P_DIE] = {"die", PB_BOOL, "true", 0, 0, NULL, "task 0 kills its process"},
     [P_UNDER] = {"under", PB_STRING, "/tmp", 0, 0, NULL,
 		 "the folder to make the private folder in"},
+    [P_LONG] = {"long_path", PB_BOOL, "false", 0, 0, NULL,
+		"also register a path too long for the kernel"},
 };
 
 static const struct pb_metric metrics[] = {
@@ -49,6 +54,19 @@ static int setup(const struct pb_args *a, struct pb_host *host, void **s,
 		return pb_fail(err, "mkdtemp failed");
 	}
 	host->own_path(host, l->dir);
+	if (a->values[P_LONG].u.b) {
+		/* under/keep, then slashes past 4095 bytes, then a name. */
+		size_t n = strlen(a->values[P_UNDER].u.s);
+		char *p = malloc(n + 5200);
+		if (p) {
+			memcpy(p, a->values[P_UNDER].u.s, n);
+			memcpy(p + n, "/keep", 5);
+			memset(p + n + 5, '/', 5100);
+			memcpy(p + n + 5105, "x", 2);
+			host->own_path(host, p);
+			free(p);
+		}
+	}
 	snprintf(l->file, sizeof(l->file), "%s/junk", l->dir);
 	FILE *f = fopen(l->file, "w");
 	if (f)
