@@ -69,6 +69,11 @@ static const char fixture[] =
     "    import decimal, json, ctypes\n"
     "    return int(decimal.Decimal(task) * 3) + len(json.dumps([1]))\n"
     "\n"
+    "def own_executable(task, ntasks):\n"
+    "    exe = os.path.join(sys.base_prefix, 'bin',\n"
+    "                       'python%d.%d' % sys.version_info[:2])\n"
+    "    return int(sys.executable == exe and os.access(exe, os.X_OK))\n"
+    "\n"
     "def leave(task, ntasks):\n"
     "    raise SystemExit(3)\n"
     "\n"
@@ -252,6 +257,13 @@ Test(python, c_extension_modules_import)
 	/* _decimal, _json and _ctypes are shared objects of their own. */
 	cr_assert_eq(run_result("extension", "tasks=3", "pthreads", 2),
 		     (0 + 3 + 6) + 3 * 3);
+}
+
+/* A script that starts sys.executable starts the embedded library's
+ * Python, not whatever python3 comes first on PATH. */
+Test(python, sys_executable_is_the_embedded_python)
+{
+	cr_assert_eq(run_result("own_executable", "tasks=1", "serial", 1), 1);
 }
 
 Test(python, system_exit_or_os_exit_in_a_forked_worker_is_a_crash)
