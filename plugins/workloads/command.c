@@ -484,7 +484,7 @@ static const struct pb_workload_hooks hooks = {
 
 PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
     PB_PLUGIN_HEADER(PB_KIND_WORKLOAD, "command",
-		     "any program as the task, started with posix_spawn",
+		     "any program as the task (fork and exec, no shell)",
 		     "1.0"),
     .params = params,
     .nparams = PB_COUNT(params),
