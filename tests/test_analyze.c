@@ -271,9 +271,12 @@ Test(analyze, same_result_twice)
 	read_csv("summary.csv", &a);
 	analyze_ok();
 	read_csv("summary.csv", &b);
-	cr_assert_eq(a.nrows * a.ncols, b.nrows * b.ncols);
-	for (size_t k = 0; k < a.nrows * a.ncols; k++)
-		cr_assert_str_eq(a.fields[k], b.fields[k]);
+	cr_assert_eq(a.nrows, b.nrows);
+	cr_assert_eq(a.ncols, b.ncols);
+	for (size_t r = 0; r < a.nrows; r++)
+		for (size_t k = 0; k < a.ncols; k++)
+			cr_assert_str_eq(pb_csv_at(&a, r, k),
+					 pb_csv_at(&b, r, k));
 	pb_csv_free(&a);
 	pb_csv_free(&b);
 }
@@ -302,6 +305,20 @@ static void analyze_fails(const char *runs, const char *exps, const char *want)
 	cr_assert_neq(access(path, F_OK), 0, "summary.csv written anyway");
 }
 
+/* The analysis of runs (with exps_ok) succeeds and writes summary.csv. */
+static void analyze_passes(const char *runs)
+{
+	struct pb_err err = {{0}};
+	char path[4096];
+
+	tmp = pbt_scratch_new();
+	pbt_write_in(tmp, "runs.csv", runs);
+	pbt_write_in(tmp, "experiments.csv", exps_ok);
+	cr_assert_eq(pb_analyze_dir(tmp, &err), PB_OK, "%s", err.msg);
+	snprintf(path, sizeof(path), "%s/summary.csv", tmp);
+	cr_assert_eq(access(path, F_OK), 0);
+}
+
 Test(analyze, refuses_unknown_status)
 {
 	char runs[512];
@@ -324,6 +341,35 @@ Test(analyze, refuses_unknown_experiment)
 	snprintf(runs, sizeof(runs), "%sother,1,w,serial,1,1,ok,1,\n",
 		 runs_head);
 	analyze_fails(runs, exps_ok, "experiment 'other' is not in");
+}
+
+Test(analyze, refuses_a_repetition_twice_naming_both_lines)
+{
+	char runs[512];
+	snprintf(runs, sizeof(runs),
+		 "%se,1,w,serial,1,1,ok,1,\ne,1,w,serial,1,2,ok,1,\n"
+		 "e,1,w,serial,1,3,ok,1,\ne,1,w,serial,1,2,ok,1.5,\n",
+		 runs_head);
+	analyze_fails(runs, exps_ok,
+		      "runs.csv:3 and 5: both are repetition 2 of cell 1 of "
+		      "experiment 'e'");
+}
+
+Test(analyze, the_same_repetition_of_other_cells_is_no_duplicate)
+{
+	char runs[512];
+	snprintf(runs, sizeof(runs),
+		 "%se,1,w,serial,1,1,ok,1,\ne,2,w,serial,2,1,ok,1,\n",
+		 runs_head);
+	analyze_passes(runs);
+}
+
+Test(analyze, refuses_bad_repetition)
+{
+	char runs[512];
+	snprintf(runs, sizeof(runs), "%se,1,w,serial,1,first,ok,1,\n",
+		 runs_head);
+	analyze_fails(runs, exps_ok, "runs.csv:2: repetition 'first'");
 }
 
 Test(analyze, refuses_missing_column)

@@ -31,7 +31,8 @@ static void parse_fails(const char *text, size_t len, unsigned flags,
 		     PB_ERROR, "accepted: %s", text);
 	cr_assert(strstr(err.msg, want), "got: %s", err.msg);
 	cr_assert_eq(csv.nrows, 0);
-	cr_assert_null(csv.fields);
+	cr_assert_null(csv.text);
+	cr_assert_null(csv.rows);
 }
 
 Test(csv_read, plain_table)
@@ -175,10 +176,46 @@ Test(csv_read, drops_a_cut_last_row_only_when_asked)
 	t = "a,b,c\n4,5\n";
 	parse_fails(t, strlen(t), PB_CSV_DROP_PARTIAL_TAIL,
 		    "t.csv:2: 2 fields");
-	/* A complete last row without newline is kept. */
+	/* A complete last row without newline is kept, and said so. */
 	c = parse("a,b\n1,2", PB_CSV_DROP_PARTIAL_TAIL);
 	cr_assert_eq(c.nrows, 1);
 	cr_assert_not(c.dropped_tail);
+	cr_assert(c.unterminated);
+	pb_csv_free(&c);
+	c = parse("a,b\n1,2\n", PB_CSV_DROP_PARTIAL_TAIL);
+	cr_assert_not(c.unterminated);
+	pb_csv_free(&c);
+	/* A header without its newline is unterminated too. */
+	c = parse("a,b", PB_CSV_DROP_PARTIAL_TAIL);
+	cr_assert(c.unterminated);
+	pb_csv_free(&c);
+	/* A row with every field but an open quote is cut, never whole. */
+	c = parse("a,b\n1,2\n3,\"4", PB_CSV_DROP_PARTIAL_TAIL);
+	cr_assert_eq(c.nrows, 1);
+	cr_assert(c.dropped_tail);
+	cr_assert_not(c.unterminated);
+	pb_csv_free(&c);
+}
+
+/* Fields are rewritten in place: every column of every row still reads. */
+Test(csv_read, fields_after_quoted_ones_in_any_column)
+{
+	struct pb_csv c = parse("h1,\"h,2\",h3\r\n"
+				"\"\"\"\",\"a\"\"b\nc\",z\r\n"
+				"\"\",,\"last\"",
+				0);
+
+	cr_assert_eq(c.nrows, 2);
+	cr_assert_str_eq(c.header[1], "h,2");
+	cr_assert_str_eq(c.header[2], "h3");
+	cr_assert_str_eq(pb_csv_at(&c, 0, 0), "\"");
+	cr_assert_str_eq(pb_csv_at(&c, 0, 1), "a\"b\nc");
+	cr_assert_str_eq(pb_csv_at(&c, 0, 2), "z");
+	cr_assert_str_eq(pb_csv_at(&c, 1, 0), "");
+	cr_assert_str_eq(pb_csv_at(&c, 1, 1), "");
+	cr_assert_str_eq(pb_csv_at(&c, 1, 2), "last");
+	cr_assert_str_eq(pb_csv_get(&c, 1, "h3"), "last");
+	cr_assert_eq(c.lines[1], 4);
 	pb_csv_free(&c);
 }
 

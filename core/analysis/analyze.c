@@ -56,8 +56,10 @@ int pb_analyze_dir(const char *dir, struct pb_err *err)
 	if (pb_an_load_inputs(&a, err) || pb_an_build_cells(&a, err) ||
 	    pb_an_structure(&a, err))
 		goto out;
-	a.fit_p = pb_an_alloc(&a, a.runs.nrows, sizeof(double));
-	a.fit_t = pb_an_alloc(&a, a.runs.nrows, sizeof(double));
+	a.fit_p = pb_an_alloc(
+	    &a, a.ncells > a.max_cell_rows ? a.ncells : a.max_cell_rows,
+	    sizeof(double));
+	a.fit_t = pb_an_alloc(&a, a.ncells, sizeof(double));
 	if (!a.fit_p || !a.fit_t) {
 		pb_fail(err, "out of memory");
 		goto out;

@@ -137,32 +137,70 @@ static int add_row(struct analysis *a, struct cell *c, size_t row, size_t pos,
 	return PB_OK;
 }
 
-int pb_an_build_cells(struct analysis *a, struct pb_err *err)
+/* A row's repetition, with the row, for finding two of one cell. */
+struct reprow {
+	unsigned long rep;
+	size_t row;
+};
+
+static int cmp_reprow(const void *x, const void *y)
 {
-	size_t n = a->runs.nrows;
-	struct rowkey *keys = NULL;
+	const struct reprow *a = x, *b = y;
+
+	if (a->rep != b->rep)
+		return a->rep < b->rep ? -1 : 1;
+	return (a->row > b->row) - (a->row < b->row);
+}
+
+/* Each repetition of cell c once; scratch holds c->nrows entries. */
+static int unique_repetitions(const struct analysis *a, const struct cell *c,
+			      struct reprow *scratch, struct pb_err *err)
+{
+	for (size_t k = 0; k < c->nrows; k++) {
+		size_t row = a->order[c->first + k];
+		const char *rep = pb_an_field(a, row, a->c_rep);
+		if (!pb_an_parse_uint(rep, 1, (unsigned long)-1 >> 1,
+				      &scratch[k].rep))
+			return pb_fail(err,
+				       "%s/runs.csv:%zu: repetition '%s'; "
+				       "expected a repetition number (1, 2, "
+				       "...)",
+				       a->dir, a->runs.lines[row], rep);
+		scratch[k].row = row;
+	}
+	qsort(scratch, c->nrows, sizeof(*scratch), cmp_reprow);
+	for (size_t k = 1; k < c->nrows; k++)
+		if (scratch[k].rep == scratch[k - 1].rep)
+			return pb_fail(
+			    err,
+			    "%s/runs.csv:%zu and %zu: both are repetition %lu "
+			    "of cell %ld of experiment '%s'; a results folder "
+			    "holds each repetition once: were the rows of two "
+			    "runs mixed?",
+			    a->dir, a->runs.lines[scratch[k - 1].row],
+			    a->runs.lines[scratch[k].row], scratch[k].rep,
+			    c->id, a->exp[c->exp].name);
+	return PB_OK;
+}
+
+static bool new_key(const struct rowkey *keys, size_t k)
+{
+	return k == 0 || keys[k].exp != keys[k - 1].exp ||
+	       keys[k].id != keys[k - 1].id;
+}
+
+static int cell_stats(struct analysis *a, struct pb_err *err)
+{
+	struct reprow *scratch = malloc(
+	    (a->max_cell_rows ? a->max_cell_rows : 1) * sizeof(*scratch));
 	int rc = PB_ERROR;
 
-	a->order = pb_an_alloc(a, n, sizeof(size_t));
-	a->status = pb_an_alloc(a, n, 1);
-	a->walls = pb_an_alloc(a, n, sizeof(double));
-	a->cells = pb_an_alloc(a, n, sizeof(struct cell));
-	if (!a->order || !a->status || !a->walls || !a->cells) {
-		pb_fail(err, "out of memory");
-		goto out;
-	}
-	if (sorted_rows(a, &keys, err))
-		goto out;
-	for (size_t k = 0; k < n; k++) {
-		if ((k == 0 || keys[k].exp != keys[k - 1].exp ||
-		     keys[k].id != keys[k - 1].id) &&
-		    new_cell(a, &keys[k], k, err))
-			goto out;
-		if (add_row(a, &a->cells[a->ncells - 1], keys[k].row, k, err))
-			goto out;
-	}
+	if (!scratch)
+		return pb_fail(err, "out of memory");
 	for (size_t c = 0; c < a->ncells; c++) {
 		struct cell *cl = &a->cells[c];
+		if (unique_repetitions(a, cl, scratch, err))
+			goto out;
 		if (!cl->counts[ST_OK])
 			continue;
 		if (pb_stats_compute(cl->wall, cl->counts[ST_OK], &cl->st, err))
@@ -170,6 +208,41 @@ int pb_an_build_cells(struct analysis *a, struct pb_err *err)
 		cl->has_stats = true;
 	}
 	rc = PB_OK;
+out:
+	free(scratch);
+	return rc;
+}
+
+int pb_an_build_cells(struct analysis *a, struct pb_err *err)
+{
+	size_t n = a->runs.nrows, ncells = 0;
+	struct rowkey *keys = NULL;
+	int rc = PB_ERROR;
+
+	if (sorted_rows(a, &keys, err))
+		goto out;
+	for (size_t k = 0; k < n; k++)
+		ncells += new_key(keys, k);
+	a->order = pb_an_alloc(a, n, sizeof(size_t));
+	a->status = pb_an_alloc(a, n, 1);
+	a->walls = pb_an_alloc(a, n, sizeof(double));
+	a->cells = pb_an_alloc(a, ncells, sizeof(struct cell));
+	if (!a->order || !a->status || !a->walls || !a->cells) {
+		pb_fail(err, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (new_key(keys, k) && new_cell(a, &keys[k], k, err))
+			goto out;
+		struct cell *c = &a->cells[a->ncells - 1];
+		if (add_row(a, c, keys[k].row, k, err))
+			goto out;
+		if (c->nrows > a->max_cell_rows)
+			a->max_cell_rows = c->nrows;
+	}
+	free(keys);
+	keys = NULL;
+	rc = cell_stats(a, err);
 out:
 	free(keys);
 	return rc;

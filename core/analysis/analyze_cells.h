@@ -10,8 +10,9 @@
 /*
  * Sorts the rows of runs.csv into cells (a->order, a->cells) and computes
  * each cell's statistics over its ok rows. Fails on an unknown experiment,
- * a bad cell number, status, worker count or wall time, or a cell whose
- * rows disagree on strategy or workers.
+ * a bad cell number, repetition, status, worker count or wall time, a cell
+ * whose rows disagree on strategy or workers, or two rows of one
+ * repetition of a cell (naming both lines).
  */
 int pb_an_build_cells(struct analysis *a, struct pb_err *err);
 

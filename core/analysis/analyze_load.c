@@ -14,12 +14,12 @@
 
 static int runs_columns(struct analysis *a, struct pb_err *err)
 {
-	static const char *const need[] = {"experiment", "cell",    "workload",
-					   "strategy",	 "workers", "status",
-					   "wall_s"};
+	static const char *const need[] = {
+	    "experiment", "cell",   "workload", "strategy",
+	    "workers",	  "status", "wall_s",	"repetition"};
 	long *cols[] = {&a->c_exp,	&a->c_cell,    &a->c_workload,
 			&a->c_strategy, &a->c_workers, &a->c_status,
-			&a->c_wall};
+			&a->c_wall,	&a->c_rep};
 
 	for (size_t k = 0; k < PB_COUNT(need); k++) {
 		*cols[k] = pb_csv_column(&a->runs, need[k]);

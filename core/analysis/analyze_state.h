@@ -75,7 +75,8 @@ struct analysis {
 	const char *dir;
 	struct pb_csv runs, exps;
 	struct pb_arena arena;
-	long c_exp, c_cell, c_workload, c_strategy, c_workers, c_status, c_wall;
+	long c_exp, c_cell, c_workload, c_strategy, c_workers, c_status, c_wall,
+	    c_rep;
 	size_t nparams, nmetrics;
 	size_t *params, *metrics; /* runs.csv columns (metrics: counters too) */
 	long c_cycles, c_instructions; /* counter columns, or -1: no ipc */
@@ -84,7 +85,9 @@ struct analysis {
 	size_t *order;	       /* runs.csv rows, sorted */
 	unsigned char *status; /* per position of order */
 	double *walls;	       /* ok wall times, cell after cell */
-	double *fit_p, *fit_t; /* scratch of fit_series, ncells each */
+	double *fit_p, *fit_t; /* scratch of fit_series (ncells each) and of
+				  metric medians (fit_p: a cell's rows) */
+	size_t max_cell_rows;  /* rows of the largest cell */
 	size_t ncells, ngroups, nseries;
 	struct cell *cells;
 	struct group *groups;

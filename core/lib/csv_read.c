@@ -1,10 +1,11 @@
 /*
  * csv_read.c — the RFC 4180 reader (see csv_read.h).
  *
- * One pass over the bytes. Unquoted fields are copied straight from the
- * text; quoted ones are unescaped into a scratch buffer first. Field
- * pointers collect in one growing array, row after row, so a table is two
- * allocations plus its arena.
+ * One pass over the bytes, rewriting them in place: each field, unquoted
+ * or unescaped, is moved down to the write cursor and ended with a NUL, so
+ * a row is its fields one after the other. A table is the text plus one
+ * offset and one line number per row: about the file's size in memory
+ * (runs.csv may hold a million rows).
  */
 #include "csv_read.h"
 
@@ -24,17 +25,21 @@ enum step {
 	STEP_OPEN_QUOTE, /* the text ended inside quotes (droppable tail) */
 };
 
+/*
+ * The text is rewritten as it is read: w, the write cursor, never passes
+ * p, the read cursor, since every field gives up at least its separator
+ * (or its quotes) to the NUL written after it.
+ */
 struct parser {
 	const char *name;
-	const char *p, *end;
+	char *buf;	   /* the text, owned; len + 1 bytes */
+	char *p, *end, *w; /* read cursor, end of text, write cursor */
 	size_t line;
 	unsigned flags;
 	struct pb_csv *csv;
-	struct pb_buf scratch; /* a quoted field being unescaped */
-	const char **fields;   /* every field so far, header first */
-	size_t nfields, capfields;
+	size_t *rows;  /* start (in buf) of each record, header first */
 	size_t *lines; /* start line of each record, header first */
-	size_t nlines, caplines;
+	size_t nrecs, caprows, caplines;
 	struct pb_err *err;
 };
 
@@ -53,18 +58,12 @@ static bool grow(void **array, size_t *cap, size_t need, size_t size)
 	return true;
 }
 
-static enum step push_field(struct parser *ps, const char *s, size_t n)
+/* Moves n bytes at from to the write cursor. */
+static void keep(struct parser *ps, const char *from, size_t n)
 {
-	char *copy = pb_arena_strndup(&ps->csv->arena, s, n);
-
-	if (!copy || !grow((void **)&ps->fields, &ps->capfields,
-			   ps->nfields + 1, sizeof(char *))) {
-		pb_fail(ps->err, "%s: out of memory reading line %zu", ps->name,
-			ps->line);
-		return STEP_ERROR;
-	}
-	ps->fields[ps->nfields++] = copy;
-	return STEP_OK;
+	if (ps->w != from)
+		memmove(ps->w, from, n);
+	ps->w += n;
 }
 
 /* After a closing quote only a comma or a line end may follow. */
@@ -85,11 +84,10 @@ static enum step quoted_field(struct parser *ps)
 {
 	size_t start = ps->line;
 
-	ps->scratch.len = 0;
 	ps->p++;
 	for (;;) {
-		const char *q = memchr(ps->p, '"', (size_t)(ps->end - ps->p));
-		const char *stop = q ? q : ps->end;
+		char *q = memchr(ps->p, '"', (size_t)(ps->end - ps->p));
+		char *stop = q ? q : ps->end;
 		if (memchr(ps->p, '\0', (size_t)(stop - ps->p))) {
 			pb_fail(ps->err,
 				"%s:%zu: NUL byte in a field; a CSV "
@@ -99,7 +97,7 @@ static enum step quoted_field(struct parser *ps)
 		}
 		for (const char *c = ps->p; c < stop; c++)
 			ps->line += *c == '\n';
-		pb_buf_printf(&ps->scratch, "%.*s", (int)(stop - ps->p), ps->p);
+		keep(ps, ps->p, (size_t)(stop - ps->p));
 		if (!q) {
 			ps->p = ps->end;
 			if (ps->flags & PB_CSV_DROP_PARTIAL_TAIL)
@@ -112,25 +110,18 @@ static enum step quoted_field(struct parser *ps)
 		}
 		ps->p = q + 1;
 		if (ps->p < ps->end && *ps->p == '"') {
-			pb_buf_printf(&ps->scratch, "\"");
+			*ps->w++ = '"';
 			ps->p++;
 			continue;
 		}
 		break;
 	}
-	if (ps->scratch.oom) {
-		pb_fail(ps->err, "%s:%zu: out of memory", ps->name, start);
-		return STEP_ERROR;
-	}
-	if (after_quote(ps) != STEP_OK)
-		return STEP_ERROR;
-	return push_field(ps, ps->scratch.data ? ps->scratch.data : "",
-			  ps->scratch.len);
+	return after_quote(ps);
 }
 
 static enum step plain_field(struct parser *ps)
 {
-	const char *start = ps->p;
+	char *start = ps->p;
 
 	while (ps->p < ps->end && *ps->p != ',' && *ps->p != '\n') {
 		if (*ps->p == '\r' && ps->p + 1 < ps->end && ps->p[1] == '\n')
@@ -146,7 +137,8 @@ static enum step plain_field(struct parser *ps)
 		}
 		ps->p++;
 	}
-	return push_field(ps, start, (size_t)(ps->p - start));
+	keep(ps, start, (size_t)(ps->p - start));
+	return STEP_OK;
 }
 
 /* Consumes a line end at p, if any; true when there was one. */
@@ -164,8 +156,11 @@ static bool line_end(struct parser *ps)
 	return true;
 }
 
-/* Reads one record's fields; *ended says whether a line end closed it. */
-static enum step record(struct parser *ps, bool *ended)
+/*
+ * Reads one record's fields, each ended by a NUL at the write cursor;
+ * *n counts them, *ended says whether a line end closed the record.
+ */
+static enum step record(struct parser *ps, size_t *n, bool *ended)
 {
 	for (;;) {
 		enum step st = ps->p < ps->end && *ps->p == '"'
@@ -173,35 +168,41 @@ static enum step record(struct parser *ps, bool *ended)
 				   : plain_field(ps);
 		if (st != STEP_OK)
 			return st;
+		(*n)++;
+		/* The separator is consumed before its byte may be reused. */
 		if (ps->p < ps->end && *ps->p == ',') {
 			ps->p++;
+			*ps->w++ = '\0';
 			continue;
 		}
 		*ended = line_end(ps);
+		*ps->w++ = '\0';
 		return STEP_OK;
 	}
 }
 
-static int note_line(struct parser *ps, size_t line)
+static int note_record(struct parser *ps, size_t start, size_t line)
 {
-	if (!grow((void **)&ps->lines, &ps->caplines, ps->nlines + 1,
+	if (!grow((void **)&ps->rows, &ps->caprows, ps->nrecs + 1,
+		  sizeof(size_t)) ||
+	    !grow((void **)&ps->lines, &ps->caplines, ps->nrecs + 1,
 		  sizeof(size_t)))
 		return pb_fail(ps->err, "%s: out of memory", ps->name);
-	ps->lines[ps->nlines++] = line;
+	ps->rows[ps->nrecs] = start;
+	ps->lines[ps->nrecs++] = line;
 	return PB_OK;
 }
 
 /* Checks the record just read; drops a partial tail when allowed. */
-static int accept_record(struct parser *ps, enum step st, bool ended,
-			 size_t first, size_t line)
+static int accept_record(struct parser *ps, enum step st, bool ended, size_t n,
+			 char *start, size_t line)
 {
 	struct pb_csv *csv = ps->csv;
-	size_t n = ps->nfields - first;
 	bool tail = st == STEP_OPEN_QUOTE || (!ended && n < csv->ncols);
 
-	if (ps->nlines > 0 && (n != csv->ncols || st == STEP_OPEN_QUOTE)) {
+	if (ps->nrecs > 0 && (n != csv->ncols || st == STEP_OPEN_QUOTE)) {
 		if (tail && (ps->flags & PB_CSV_DROP_PARTIAL_TAIL)) {
-			ps->nfields = first;
+			ps->w = start;
 			csv->dropped_tail = true;
 			return PB_OK;
 		}
@@ -212,7 +213,7 @@ static int accept_record(struct parser *ps, enum step st, bool ended,
 			       ps->name, line, n, csv->ncols);
 	}
 	csv->unterminated = !ended;
-	if (ps->nlines == 0) {
+	if (ps->nrecs == 0) {
 		if (st == STEP_OPEN_QUOTE)
 			return pb_fail(ps->err,
 				       "%s:%zu: the header's quoted "
@@ -220,7 +221,7 @@ static int accept_record(struct parser *ps, enum step st, bool ended,
 				       ps->name, line);
 		csv->ncols = n;
 	}
-	return note_line(ps, line);
+	return note_record(ps, (size_t)(start - ps->buf), line);
 }
 
 static int parse_all(struct parser *ps)
@@ -228,15 +229,16 @@ static int parse_all(struct parser *ps)
 	while (ps->p < ps->end) {
 		if (line_end(ps))
 			continue; /* a blank line */
-		size_t first = ps->nfields, line = ps->line;
+		size_t n = 0, line = ps->line;
+		char *start = ps->w;
 		bool ended = false;
-		enum step st = record(ps, &ended);
+		enum step st = record(ps, &n, &ended);
 		if (st == STEP_ERROR)
 			return PB_ERROR;
-		if (accept_record(ps, st, ended, first, line))
+		if (accept_record(ps, st, ended, n, start, line))
 			return PB_ERROR;
 	}
-	if (ps->nlines == 0)
+	if (ps->nrecs == 0)
 		return pb_fail(ps->err,
 			       "%s: empty; expected a header line "
 			       "naming the columns",
@@ -244,37 +246,69 @@ static int parse_all(struct parser *ps)
 	return PB_OK;
 }
 
-int pb_csv_parse(const char *name, const char *text, size_t len, unsigned flags,
-		 struct pb_csv *out, struct pb_err *err)
+/* The header's names, pointing into the rewritten text. */
+static int header_names(struct parser *ps)
+{
+	struct pb_csv *csv = ps->csv;
+	const char *p = ps->buf + ps->rows[0];
+
+	csv->header = malloc((csv->ncols ? csv->ncols : 1) * sizeof(char *));
+	if (!csv->header)
+		return pb_fail(ps->err, "%s: out of memory", ps->name);
+	for (size_t k = 0; k < csv->ncols; k++) {
+		csv->header[k] = p;
+		p += strlen(p) + 1;
+	}
+	return PB_OK;
+}
+
+/* Parses buf (len bytes and a NUL after them), taking it over. */
+static int parse_owned(const char *name, char *buf, size_t len, unsigned flags,
+		       struct pb_csv *out, struct pb_err *err)
 {
 	struct parser ps = {.name = name,
-			    .p = text,
-			    .end = text + len,
+			    .buf = buf,
+			    .p = buf,
+			    .end = buf + len,
+			    .w = buf,
 			    .line = 1,
 			    .flags = flags,
 			    .csv = out,
 			    .err = err};
 
 	*out = (struct pb_csv){0};
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		ps.p += 3;
-	if (parse_all(&ps))
+	if (parse_all(&ps) || header_names(&ps))
 		goto fail;
-	out->header = ps.fields;
-	out->fields = ps.fields + out->ncols;
-	out->nrows = ps.nlines - 1;
-	/* Row r starts on lines[r]: drop the header's own entry. */
+	out->text = buf;
+	out->nrows = ps.nrecs - 1;
+	/* Row r is record r + 1: drop the header's own entries. */
+	memmove(ps.rows, ps.rows + 1, out->nrows * sizeof(size_t));
 	memmove(ps.lines, ps.lines + 1, out->nrows * sizeof(size_t));
+	out->rows = ps.rows;
 	out->lines = ps.lines;
-	pb_buf_free(&ps.scratch);
 	return PB_OK;
 fail:
-	free(ps.fields);
+	free(ps.rows);
 	free(ps.lines);
-	pb_buf_free(&ps.scratch);
-	pb_arena_free(&out->arena);
+	free(buf);
+	free(out->header);
 	*out = (struct pb_csv){0};
 	return PB_ERROR;
+}
+
+int pb_csv_parse(const char *name, const char *text, size_t len, unsigned flags,
+		 struct pb_csv *out, struct pb_err *err)
+{
+	char *buf = malloc(len + 1);
+
+	*out = (struct pb_csv){0};
+	if (!buf)
+		return pb_fail(err, "%s: out of memory", name);
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	return parse_owned(name, buf, len, flags, out, err);
 }
 
 int pb_csv_read(const char *path, unsigned flags, struct pb_csv *out,
@@ -286,9 +320,16 @@ int pb_csv_read(const char *path, unsigned flags, struct pb_csv *out,
 	*out = (struct pb_csv){0};
 	if (pb_read_whole_file(path, &text, &len, err))
 		return PB_ERROR;
-	int rc = pb_csv_parse(path, text, len, flags, out, err);
-	free(text);
-	return rc;
+	return parse_owned(path, text, len, flags, out, err);
+}
+
+const char *pb_csv_at(const struct pb_csv *csv, size_t row, size_t col)
+{
+	const char *p = csv->text + csv->rows[row];
+
+	while (col--)
+		p += strlen(p) + 1;
+	return p;
 }
 
 long pb_csv_column(const struct pb_csv *csv, const char *name)
@@ -328,8 +369,9 @@ double pb_csv_num(const struct pb_csv *csv, size_t row, const char *name)
 
 void pb_csv_free(struct pb_csv *csv)
 {
-	free(csv->header); /* the start of the field array */
+	free(csv->header);
+	free(csv->rows);
 	free(csv->lines);
-	pb_arena_free(&csv->arena);
+	free(csv->text);
 	*csv = (struct pb_csv){0};
 }

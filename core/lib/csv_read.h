@@ -16,19 +16,22 @@
 
 #include <parabench/plugin.h>
 
-#include "arena.h"
-#include "file.h" /* pb_read_whole_file, for the readers of tables */
+#include "arena.h" /* for the readers of tables, who use both */
+#include "file.h"  /* pb_read_whole_file, for the readers of tables */
 
-/* A whole table in memory. */
+/*
+ * A whole table in memory: the file's text rewritten so that each row is
+ * its fields one after the other, each ended by a NUL.
+ */
 struct pb_csv {
 	size_t ncols;
-	const char **header; /* ncols column names */
+	const char **header; /* ncols column names (into text) */
 	size_t nrows;
-	const char **fields;   /* nrows * ncols, row-major, never NULL */
-	size_t *lines;	       /* 1-based line on which each row starts */
-	bool dropped_tail;     /* see PB_CSV_DROP_PARTIAL_TAIL */
-	bool unterminated;     /* the last record kept had no line end */
-	struct pb_arena arena; /* owns header names and field texts */
+	char *text;	   /* owned: the rows' fields */
+	size_t *rows;	   /* nrows: where in text each row begins */
+	size_t *lines;	   /* 1-based line on which each row starts */
+	bool dropped_tail; /* see PB_CSV_DROP_PARTIAL_TAIL */
+	bool unterminated; /* the last record kept had no line end */
 };
 
 enum pb_csv_flags {
@@ -57,12 +60,11 @@ int pb_csv_read(const char *path, unsigned flags, struct pb_csv *out,
 /* The index of the column called name, or -1 when there is none. */
 long pb_csv_column(const struct pb_csv *csv, const char *name);
 
-/* The field of row and column col (both in range). */
-static inline const char *pb_csv_at(const struct pb_csv *csv, size_t row,
-				    size_t col)
-{
-	return csv->fields[row * csv->ncols + col];
-}
+/*
+ * The field of row and column col (both in range). Walks the row's fields
+ * before col: cheap for tables of a few dozen columns.
+ */
+const char *pb_csv_at(const struct pb_csv *csv, size_t row, size_t col);
 
 /* The field of row in the column called name; "" when no such column. */
 const char *pb_csv_get(const struct pb_csv *csv, size_t row, const char *name);
