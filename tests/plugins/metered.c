@@ -33,6 +33,9 @@ static int metered_execute(const struct pb_job *job, int32_t *status,
 	if (job->workload->workload != job->hooks)
 		return pb_fail(err,
 			       "pb_job.workload is not the job's workload");
+	if (!job->workload_path || !strstr(job->workload_path, ".so"))
+		return pb_fail(err,
+			       "pb_job.workload_path is not a plugin file");
 	if (pb_job_worker_init(job, 0, &ws, err))
 		return PB_ERROR;
 	for (size_t i = 0; i < job->ntasks; i++)
