@@ -81,6 +81,10 @@ Test(e2e, run_writes_runs_csv_column_by_column)
 					"metric_abs_error",
 					"metric_samples",
 					"metric_simd_width",
+					"started_s",
+					"other_cpu_s",
+					"steal_s",
+					"contended",
 					"message"};
 
 	pbt_write("pi.yaml", pi_yaml);

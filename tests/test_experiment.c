@@ -107,6 +107,7 @@ Test(experiment, minimal_file_gets_every_default)
 	cr_assert_eq(e->seed, 1);
 	cr_assert_not(e->fit_oversubscribed);
 	cr_assert_eq(e->order, PB_ORDER_INTERLEAVED);
+	cr_assert_float_eq(e->contention, 0.1, 1e-12);
 	cr_assert_eq(e->mark.line, 1);
 	cr_assert_eq(e->mark.column, 1);
 	/* Workload defaults, one value each, not written anywhere. */
@@ -139,7 +140,8 @@ Test(experiment, full_file_with_axes_and_positions)
 		 "timeout: 2m\n"
 		 "seed: 42\n"
 		 "fit_oversubscribed: yes\n"
-		 "order: sequential\n",
+		 "order: sequential\n"
+		 "contention: 0.5\n",
 		 &f);
 	const struct pb_experiment *e = &f.items[0];
 	cr_assert_str_eq(e->name, "pi-scaling");
@@ -162,6 +164,7 @@ Test(experiment, full_file_with_axes_and_positions)
 	cr_assert_eq(e->seed, 42);
 	cr_assert(e->fit_oversubscribed);
 	cr_assert_eq(e->order, PB_ORDER_SEQUENTIAL);
+	cr_assert_float_eq(e->contention, 0.5, 1e-12);
 	/* Strategy defaults: pthreads' schedule and chunk. */
 	cr_assert_str_eq(saxis(e, "pthreads", "schedule")->values[0].u.s,
 			 "dynamic");
@@ -584,6 +587,10 @@ Test(experiment_bad, wrong_types)
 		  "order: expected one of interleaved|sequential");
 	parse_bad("workload: pi\nstrategies: serial\norder: [sequential]\n",
 		  "3:8", "order is a list; expected");
+	parse_bad("workload: pi\nstrategies: serial\ncontention: -1\n", "3:13",
+		  "contention: -1 is out of range");
+	parse_bad("workload: pi\nstrategies: serial\ncontention: lots\n",
+		  "3:13", "contention: expected");
 	parse_bad("workload: pi\nstrategies: pthreads\n"
 		  "strategy_params: {schedule: guided}\n",
 		  "3:29", "schedule: expected one of static|dynamic");

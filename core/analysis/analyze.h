@@ -12,6 +12,8 @@
  * parentheses when the group has several series of that strategy.
  *
  * Only `ok` rows enter the statistics; the others are counted per status.
+ * Of the ok rows, those flagged contended are left out when at least 3
+ * clean ones remain (see n_contended below).
  * The *baseline* of a group is its first cell (in cell order) whose
  * strategy and workers are the experiment's baseline_strategy and
  * baseline_workers; without one (or when it has no ok row) the speed-up
@@ -20,7 +22,7 @@
  * summary.csv, one row per cell, in cell order:
  *   experiment, group, series, cell, workload, strategy, workers,
  *   every param_<name> column of runs.csv,
- *   n (ok rows), mean_s, median_s, stddev_s, cv, min_s, max_s,
+ *   n (ok rows used), mean_s, median_s, stddev_s, cv, min_s, max_s,
  *   ci_lo_s, ci_hi_s  the interval of the median (see stats.h),
  *   ci_level          its exact coverage (>= 0.95 for order-statistic),
  *   ci_method         "order-statistic", or "min-max" when n < 6 and no
@@ -35,7 +37,12 @@
  *                     workers > 1, 1 <= speedup <= workers, not the control,
  *   metric_<name>     the median over ok rows (for a text metric: the text
  *                     when every ok row agrees, else empty),
- *   n_failed, n_crashed, n_timeout, n_wrong.
+ *   n_failed, n_crashed, n_timeout, n_wrong,
+ *   n_contended       ok rows flagged contended (runs.csv `contended`):
+ *                     left out of every statistic above when at least 3
+ *                     clean ok rows remain (n counts the rows used),
+ *   contended_used    true when fewer remained and the contended rows
+ *                     were used all the same (the report warns).
  *
  * fits.csv, one row per series but the control: T(p) = a + b/p fitted by
  * least squares to the series' cell medians (one point per cell, so each

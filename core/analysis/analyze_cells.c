@@ -133,7 +133,24 @@ static int add_row(struct analysis *a, struct cell *c, size_t row, size_t pos,
 			       "%s/runs.csv:%zu: wall_s '%s'; expected "
 			       "seconds, a number >= 0",
 			       a->dir, line, wall);
-	c->wall[c->counts[ST_OK] - 1] = t;
+	const char *flag =
+	    a->c_contended >= 0 ? pb_an_field(a, row, a->c_contended) : "";
+	if (*flag && strcmp(flag, "0") && strcmp(flag, "1"))
+		return pb_fail(err,
+			       "%s/runs.csv:%zu: contended '%s'; expected 0 "
+			       "or 1",
+			       a->dir, line, flag);
+	/* Clean walls stay in front of contended ones, each in row order. */
+	size_t n = c->counts[ST_OK];
+	if (strcmp(flag, "1") == 0) {
+		c->wall[n - 1] = t;
+		c->n_contended++;
+	} else {
+		memmove(c->wall + n - c->n_contended,
+			c->wall + n - 1 - c->n_contended,
+			c->n_contended * sizeof(double));
+		c->wall[n - 1 - c->n_contended] = t;
+	}
 	return PB_OK;
 }
 
@@ -203,7 +220,12 @@ static int cell_stats(struct analysis *a, struct pb_err *err)
 			goto out;
 		if (!cl->counts[ST_OK])
 			continue;
-		if (pb_stats_compute(cl->wall, cl->counts[ST_OK], &cl->st, err))
+		size_t clean = cl->counts[ST_OK] - cl->n_contended;
+		cl->used_contended = cl->n_contended && clean < PB_MIN_CLEAN;
+		if (pb_stats_compute(cl->wall,
+				     cl->used_contended ? cl->counts[ST_OK]
+							: clean,
+				     &cl->st, err))
 			goto out;
 		cl->has_stats = true;
 	}

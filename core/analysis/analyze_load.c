@@ -30,6 +30,7 @@ static int runs_columns(struct analysis *a, struct pb_err *err)
 				       "run (see docs/results.md)",
 				       a->dir, need[k]);
 	}
+	a->c_contended = pb_csv_column(&a->runs, "contended");
 	a->params = pb_an_alloc(a, a->runs.ncols, sizeof(size_t));
 	a->metrics = pb_an_alloc(a, a->runs.ncols, sizeof(size_t));
 	if (!a->params || !a->metrics)

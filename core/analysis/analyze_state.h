@@ -23,6 +23,12 @@
 #include "lib/csv_read.h"
 #include "stats.h"
 
+/*
+ * Contended rows are left out of a cell's statistics when at least this
+ * many clean ok rows remain; otherwise all ok rows are used, and said so.
+ */
+#define PB_MIN_CLEAN 3
+
 /* The status of a runs.csv row (words in analyze_cells.c). */
 enum { ST_OK, ST_FAILED, ST_CRASHED, ST_TIMEOUT, ST_WRONG, ST_N };
 
@@ -45,7 +51,9 @@ struct cell {
 	size_t row0;	     /* its first runs.csv row: the keys */
 	size_t first, nrows; /* its slice of analysis.order */
 	size_t counts[ST_N];
-	double *wall; /* counts[ST_OK] ok wall times */
+	double *wall; /* counts[ST_OK] ok wall times, clean ones first */
+	size_t n_contended;  /* ok rows flagged contended */
+	bool used_contended; /* fewer than PB_MIN_CLEAN clean: all used */
 	bool has_stats;
 	struct pb_stats st;
 	size_t group, series;
@@ -77,6 +85,7 @@ struct analysis {
 	struct pb_arena arena;
 	long c_exp, c_cell, c_workload, c_strategy, c_workers, c_status, c_wall,
 	    c_rep;
+	long c_contended; /* -1: runs.csv predates the column */
 	size_t nparams, nmetrics;
 	size_t *params, *metrics; /* runs.csv columns (metrics: counters too) */
 	long c_cycles, c_instructions; /* counter columns, or -1: no ipc */

@@ -79,14 +79,15 @@ static void summary_header(const struct analysis *a, struct pb_buf *b)
 		pb_an_text(b, a->runs.header[a->metrics[k]]);
 	if (a->c_cycles >= 0 && a->c_instructions >= 0)
 		pb_buf_printf(b, ",ipc");
-	pb_buf_printf(b, ",n_failed,n_crashed,n_timeout,n_wrong\n");
+	pb_buf_printf(b, ",n_failed,n_crashed,n_timeout,n_wrong,n_contended,"
+			 "contended_used\n");
 }
 
 static void stats_fields(struct pb_buf *b, const struct cell *c)
 {
 	const struct pb_stats *s = &c->st;
 
-	pb_buf_printf(b, ",%zu", c->counts[ST_OK]);
+	pb_buf_printf(b, ",%zu", c->has_stats ? s->n : (size_t)0);
 	if (!c->has_stats) {
 		pb_buf_printf(b, ",,,,,,,,,,,");
 		return;
@@ -128,9 +129,10 @@ static void summary_row(struct analysis *a, const struct cell *c,
 		metric_median(a, c, a->metrics[k], b);
 	if (a->c_cycles >= 0 && a->c_instructions >= 0)
 		ipc_median(a, c, b);
-	pb_buf_printf(b, ",%zu,%zu,%zu,%zu\n", c->counts[ST_FAILED],
+	pb_buf_printf(b, ",%zu,%zu,%zu,%zu,%zu,%s\n", c->counts[ST_FAILED],
 		      c->counts[ST_CRASHED], c->counts[ST_TIMEOUT],
-		      c->counts[ST_WRONG]);
+		      c->counts[ST_WRONG], c->n_contended,
+		      c->used_contended ? "true" : "false");
 }
 
 void pb_an_summary_csv(struct analysis *a, struct pb_buf *b)

@@ -33,6 +33,9 @@
  *                             # compact or scatter; a list is an axis
  *   counters: [task-clock, page-faults]   # kernel counters per repetition
  *                             # (core/lib/counters.h lists the events)
+ *   contention: 0.1           # CPUs other processes may use on average
+ *                             # over a timed span before its row is
+ *                             # flagged contended (0..4096, default 0.1)
  *   experiments:              # several experiments sharing the keys above
  *     - name: small           # default name: <top name>-<1-based index>
  *       params: {samples: 1e6}
@@ -142,6 +145,7 @@ static int set_defaults(struct ctx *c, struct pb_experiment *e)
 	e->baseline_strategy = PB_DEFAULT_BASELINE_STRATEGY;
 	e->baseline_workers = 1;
 	e->seed = 1;
+	e->contention = 0.1;
 	e->nworkers = 1;
 	e->workers = pb_arena_alloc(c->arena, sizeof(*e->workers));
 	if (!e->workers)

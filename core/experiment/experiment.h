@@ -72,6 +72,7 @@ struct pb_experiment {
 	bool affinity_written;	    /* the key was written: param_affinity */
 	size_t ncounters;
 	const char *const *counters; /* event names; default none */
+	double contention; /* CPUs others may use unflagged; default 0.1 */
 	struct pb_mark mark;	     /* where the experiment starts */
 	const char *dir; /* the file's folder (absolute when resolvable):
 			    relative paths in parameters start there */

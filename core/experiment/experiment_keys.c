@@ -28,6 +28,7 @@ const char *const pb_exp_key_names[NKEYS] = {
     [K_ORDER] = "order",
     [K_AFFINITY] = "affinity",
     [K_COUNTERS] = "counters",
+    [K_CONTENTION] = "contention",
     [K_EXPERIMENTS] = "experiments",
 };
 
@@ -44,6 +45,8 @@ static const struct pb_param p_seed = {
     .name = "seed", .type = PB_INT, .min = 0, .max = 9223372036854775807.0};
 static const struct pb_param p_fit = {.name = "fit_oversubscribed",
 				      .type = PB_BOOL};
+static const struct pb_param p_contention = {
+    .name = "contention", .type = PB_FLOAT, .min = 0, .max = PB_MAX_WORKERS};
 static const struct pb_param p_order = {
     .name = "order", .type = PB_ENUM, .choices = "interleaved|sequential"};
 
@@ -164,6 +167,18 @@ static int read_order(struct ctx *c, yaml_node_t *key, yaml_node_t *v, bool own,
 		return PB_ERROR;
 	e->order = strcmp(x.u.s, "sequential") == 0 ? PB_ORDER_SEQUENTIAL
 						    : PB_ORDER_INTERLEAVED;
+	return PB_OK;
+}
+
+static int read_contention(struct ctx *c, yaml_node_t *key, yaml_node_t *v,
+			   bool own, struct pb_experiment *e)
+{
+	struct pb_value x;
+
+	(void)own;
+	if (pb_exp_parse_setting(c, &p_contention, key, v, &x))
+		return PB_ERROR;
+	e->contention = x.u.f;
 	return PB_OK;
 }
 
@@ -369,6 +384,7 @@ const struct pb_exp_reader pb_exp_readers[] = {
     {K_SEED, read_seed},
     {K_FIT, read_fit},
     {K_ORDER, read_order},
+    {K_CONTENTION, read_contention},
     {K_WORKLOAD, read_workload},
     {K_PARAMS, read_params_shape},
     {K_STRATEGIES, read_strategies},

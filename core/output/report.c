@@ -14,6 +14,7 @@
 
 #include "lib/path.h"
 #include "report_groups.h"
+#include "report_machine.h"
 #include "report_md.h"
 #include "report_state.h"
 
@@ -168,7 +169,10 @@ static void methods(struct report *r)
 	    &r->out,
 	    "## Methods\n\n"
 	    "- Statistics use the `ok` rows of runs.csv only; the others "
-	    "are counted.\n"
+	    "are counted. Rows flagged `contended` (other processes used "
+	    "more than `contention` CPUs on average over the timed span, "
+	    "from /proc/stat) are left out too when at least 3 clean rows "
+	    "remain in the cell.\n"
 	    "- The 95%% interval of the median is the distribution-free "
 	    "order-statistic interval [x(j), x(n-j+1)] with coverage of at "
 	    "least 95%% (binomial, no assumption on the distribution's "
@@ -228,6 +232,7 @@ int pb_report_dir(const char *dir, struct pb_err *err)
 	environment(&r);
 	experiment_text(&r);
 	pb_report_groups(&r);
+	pb_report_machine(&r);
 	if (r.meta && strcmp(meta(&r, "status"), "complete"))
 		pb_buf_printf(&r.warn, "- the run is %s, not complete\n",
 			      *meta(&r, "status") ? meta(&r, "status")

@@ -4,7 +4,8 @@
  * The report is split by section, each file with a header of its own that
  * declares what it provides: report.c writes report.md (the heading,
  * environment, experiment, warnings and methods sections) and calls
- * report_groups.c for the Results section, one part per group; both write
+ * report_groups.c for the Results section, one part per group, and
+ * report_machine.c for the machine during the run; all write
  * Markdown text through report_md. Nothing calls back into report.c. The
  * public interface is report.h.
  */

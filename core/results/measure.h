@@ -25,6 +25,15 @@ struct pb_measure {
 	uint32_t counter_ok;		    /* bit k: counters[k] is known */
 	uint64_t counters[PB_MAX_COUNTERS]; /* valid where counter_ok */
 	int counter_errno[PB_MAX_COUNTERS]; /* why not, where not ok */
+	/* The machine over the timed span (lib/machine.h); has_span is false
+	 * when the timed part never ran (setup failed, the cell died). */
+	bool has_span;
+	double span_start;  /* CLOCK_MONOTONIC seconds when it began */
+	double other_cpu_s; /* other processes' CPU seconds; NaN: unknown */
+	double steal_s;	    /* NaN: unknown */
+	/* Filled by the runner before the row is written. */
+	double started_s; /* span_start, in seconds since the run began */
+	bool contended;	  /* others took more than `contention` CPUs */
 };
 
 /*

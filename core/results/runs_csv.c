@@ -109,7 +109,7 @@ static void header(const struct pb_runs_csv *w, struct pb_buf *b)
 				      &ignored) == PB_OK)
 			pb_buf_printf(b, ",%s", col);
 	}
-	pb_buf_printf(b, ",message\n");
+	pb_buf_printf(b, ",started_s,other_cpu_s,steal_s,contended,message\n");
 }
 
 int pb_runs_csv_header(const struct pb_cells *cells, struct pb_buf *b,
@@ -252,6 +252,23 @@ static void counter_fields(const struct pb_runs_csv *w,
 	}
 }
 
+/* ",NaN-as-empty" with digits after the point. */
+static void fixed(struct pb_buf *b, double x, int digits)
+{
+	if (isnan(x))
+		pb_buf_printf(b, ",");
+	else
+		pb_buf_printf(b, ",%.*f", digits, x);
+}
+
+static void machine_fields(const struct pb_measure *m, struct pb_buf *b)
+{
+	fixed(b, m->has_span ? m->started_s : NAN, 6);
+	fixed(b, m->has_span ? m->other_cpu_s : NAN, 3);
+	fixed(b, m->has_span ? m->steal_s : NAN, 3);
+	pb_buf_printf(b, ",%d", m->contended ? 1 : 0);
+}
+
 int pb_runs_csv_write(struct pb_runs_csv *w, const struct pb_cell *cell,
 		      unsigned rep, const struct pb_measure *m,
 		      struct pb_err *err)
@@ -268,6 +285,7 @@ int pb_runs_csv_write(struct pb_runs_csv *w, const struct pb_cell *cell,
 	param_fields(w, s, &b);
 	metric_fields(w, s, m, &b);
 	counter_fields(w, s, m, &b);
+	machine_fields(m, &b);
 	pb_buf_printf(&b, ",");
 	/* An ok row may carry a note too (processes left behind). */
 	pb_buf_csv_field(&b, m->message);

@@ -12,6 +12,7 @@
 
 #include "lib/msg.h"
 #include "plugin/abi.h"
+#include "lib/machine.h"
 
 struct snapshot {
 	struct timespec wall;
@@ -140,6 +141,8 @@ static void measure(const struct pb_cell_spec *spec, struct pb_host *host,
 	struct pb_err err = {{0}};
 	int32_t status = PB_STATUS_FAILED;
 	struct snapshot a, b;
+	/* The machine's counters are read outside the timed span. */
+	struct pb_cpu_times ma = pb_cpu_times_now(), mb;
 
 	take(&a);
 	pb_counters_start(counters);
@@ -155,8 +158,13 @@ static void measure(const struct pb_cell_spec *spec, struct pb_host *host,
 	}
 	pb_counters_stop(counters);
 	take(&b);
+	mb = pb_cpu_times_now();
 	fill_times(&a, &b, m);
 	read_counters(counters, m);
+	m->has_span = true;
+	m->span_start = (double)a.wall.tv_sec + a.wall.tv_nsec / 1e9;
+	m->other_cpu_s = pb_other_cpu_s(&ma, &mb, m->user_s + m->sys_s);
+	m->steal_s = pb_steal_s(&ma, &mb);
 	if (rc != PB_OK)
 		record(m, (enum pb_status)status, stage, &err);
 	else if (w->workload->verify &&

@@ -3,7 +3,11 @@
  */
 #include "runner.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <time.h>
+
+#include "lib/machine.h"
 
 #include "schedule.h"
 #include "supervise.h"
@@ -13,7 +17,26 @@ struct run_ctx {
 	struct pb_runs_csv *csv;
 	struct pb_runner_totals *totals;
 	struct pb_run_event ev;
+	double t0; /* CLOCK_MONOTONIC seconds when the run began */
 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Whether others used more than the experiment's `contention` CPUs over
+ * the span, allowing one unit of /proc/stat's resolution.
+ */
+static bool is_contended(const struct pb_measure *m, double contention)
+{
+	return m->has_span && !isnan(m->other_cpu_s) &&
+	       m->other_cpu_s >
+		   contention * m->wall_s + pb_cpu_times_resolution();
+}
 
 static void emit(struct run_ctx *c, enum pb_run_event_kind kind)
 {
@@ -22,11 +45,16 @@ static void emit(struct run_ctx *c, enum pb_run_event_kind kind)
 		c->opts->on_event(c->opts->event_ctx, &c->ev);
 }
 
-static int on_measure(void *ctx, unsigned rep, const struct pb_measure *m,
+static int on_measure(void *ctx, unsigned rep, const struct pb_measure *in,
 		      struct pb_err *err)
 {
 	struct run_ctx *c = ctx;
+	struct pb_measure row = *in, *m = &row;
 
+	m->started_s = m->has_span ? m->span_start - c->t0 : NAN;
+	m->contended = is_contended(m, c->ev.cell->exp->contention);
+	if (m->contended)
+		c->totals->contended++;
 	if (pb_runs_csv_write(c->csv, c->ev.cell, rep, m, err))
 		return PB_ERROR;
 	c->totals->rows++;
@@ -205,7 +233,8 @@ int pb_runner_run(const struct pb_cells *cells,
 		  struct pb_runner_totals *totals, struct pb_err *err)
 {
 	unsigned *reps = calloc(max_reps(cells, opts), sizeof(*reps));
-	struct run_ctx c = {.opts = opts, .csv = csv, .totals = totals};
+	struct run_ctx c = {
+	    .opts = opts, .csv = csv, .totals = totals, .t0 = now_s()};
 	int rc = PB_OK;
 
 	*totals = (struct pb_runner_totals){0};

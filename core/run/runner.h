@@ -56,6 +56,7 @@ struct pb_runner_opts {
 
 struct pb_runner_totals {
 	size_t rows, ok, not_ok;
+	size_t contended; /* rows flagged contended */
 	bool interrupted;
 };
 
