@@ -270,3 +270,59 @@ Test(install, the_man_pages_render_cleanly)
 		free(log);
 	}
 }
+
+/* Each command's --help points to the man pages. */
+Test(install, every_help_points_to_the_man_page)
+{
+	const char *cmds[] = {"run",  "validate", "list",    "analyze",
+			      "plot", "report",	  "compare", "new"};
+	struct pbt_proc p;
+
+	for (size_t k = 0; k < PB_COUNT(cmds); k++) {
+		pbt_parabench(&p, (const char *[]){cmds[k], "--help", NULL});
+		cr_assert_eq(p.status, 0, "%s", cmds[k]);
+		cr_assert(strstr(p.out, "parabench(1)"), "%s: %s", cmds[k],
+			  p.out);
+		pbt_proc_free(&p);
+	}
+	pbt_parabench(&p, (const char *[]){"--help", NULL});
+	cr_assert(strstr(p.out, "parabench-experiment(5)"), "%s", p.out);
+	cr_assert(strstr(p.out, "PARABENCH_PLUGIN_PATH"), "%s", p.out);
+	pbt_proc_free(&p);
+}
+
+/* The guide's worked example, its C blocks put together, builds with the
+ * header alone and runs: verify accepts every answer. */
+Test(install, the_guides_worked_example_builds_and_runs)
+{
+	char *guide = pbt_read(PB_SOURCE_DIR "/docs/writing-plugins.md");
+	const char *p = strstr(guide, "## A worked example");
+	FILE *out = fopen("matmul.c", "w");
+	char inc[4200];
+	struct pbt_proc run;
+
+	cr_assert(p && out);
+	while ((p = strstr(p, "```c\n"))) {
+		const char *end = strstr(p += 5, "```\n");
+		cr_assert_not_null(end);
+		fprintf(out, "%.*s", (int)(end - p), p);
+		p = end + 4;
+	}
+	fclose(out);
+	free(guide);
+	snprintf(inc, sizeof(inc), "-I%s/include", PB_SOURCE_DIR);
+	must_run(root, (const char *[]){"cc", "-std=gnu11", "-O2", "-Wall",
+					"-Wextra", "-Werror", "-shared",
+					"-fPIC", inc, "-Wl,-z,defs", "matmul.c",
+					"-o", "matmul.so", NULL});
+	pbt_write("m.yaml", "name: m\nworkload: matmul\n"
+			    "params: {n: [32, 48], tasks: 5}\n"
+			    "strategies: [serial, pthreads, fork]\n"
+			    "workers: [1, 2]\nrepetitions: 1\nwarmup: 0\n");
+	pbt_parabench(&run, (const char *[]){"run", "m.yaml", "--plugin-dir",
+					     ".", "--out", "res", "--quiet",
+					     "--no-report", NULL});
+	cr_assert_eq(run.status, 0, "%s", run.err);
+	cr_assert_eq(ok_rows("res/runs.csv", NULL, NULL), 12);
+	pbt_proc_free(&run);
+}

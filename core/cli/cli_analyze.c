@@ -40,7 +40,8 @@ int cli_analyze(int argc, char **argv)
 	int rc = one_dir_arg(argc, argv,
 			     "usage: parabench analyze DIR\n"
 			     "Writes DIR/summary.csv and DIR/fits.csv from "
-			     "DIR/runs.csv and DIR/experiments.csv.\n",
+			     "DIR/runs.csv and DIR/experiments.csv.\n"
+			     "See parabench(1).\n",
 			     &dir);
 
 	if (rc >= 0)
@@ -60,7 +61,8 @@ int cli_plot(int argc, char **argv)
 	int rc = one_dir_arg(argc, argv,
 			     "usage: parabench plot DIR\n"
 			     "Renders the charts of DIR into DIR/charts/ from "
-			     "its CSV files (runs analyze first if needed).\n",
+			     "its CSV files (runs analyze first if needed).\n"
+			     "See parabench(1).\n",
 			     &dir);
 
 	if (rc >= 0)
@@ -81,7 +83,8 @@ int cli_report(int argc, char **argv)
 	int rc = one_dir_arg(argc, argv,
 			     "usage: parabench report DIR\n"
 			     "Rewrites DIR/report.md from the CSV files, "
-			     "meta.json and the charts of DIR.\n",
+			     "meta.json and the charts of DIR.\n"
+			     "See parabench(1).\n",
 			     &dir);
 
 	if (rc >= 0)

@@ -30,7 +30,8 @@ static const char usage[] =
     "  --force            compare folders of different experiments too\n"
     "\n"
     "Exit status: 0, or 1 for a regression beyond --threshold, 2 for bad\n"
-    "usage or input (different experiments without --force).\n";
+    "usage or input (different experiments without --force).\n"
+    "See parabench(1).\n";
 
 struct opts {
 	const char *a, *b, *out;

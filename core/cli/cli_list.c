@@ -12,7 +12,8 @@
 static const char list_usage[] =
     "usage: parabench list [--plugin-dir DIR]...\n"
     "Lists every workload and strategy plugin with its parameters, and\n"
-    "warns (on stderr) of plugin files that did not load.\n";
+    "warns (on stderr) of plugin files that did not load. See parabench(1);\n"
+    "writing plugins: parabench new --help.\n";
 
 static void print_range(const struct pb_param *q)
 {

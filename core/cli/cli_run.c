@@ -50,13 +50,15 @@ static const char run_usage[] =
     "repetitions run\n"
     "  --quiet             no progress on stderr\n"
     "Exit status: 0 every cell ok, 1 some cell not ok, 2 bad usage or "
-    "input,\n130/143 interrupted.\n";
+    "input,\n130/143 interrupted.\n"
+    "See parabench(1); the experiment file: parabench-experiment(5).\n";
 
 static const char validate_usage[] =
     "usage: parabench validate FILE [--plugin-dir DIR]...\n"
     "Checks FILE against the plugins' parameters without running it.\n"
     "Exit status 0 when valid, 2 otherwise: every error found, in line\n"
-    "order (at most 20), each as file:line:column: what; what was expected.\n";
+    "order (at most 20), each as file:line:column: what; what was expected.\n"
+    "See parabench(1); the experiment file: parabench-experiment(5).\n";
 
 struct run_opts {
 	const char *file, *out, *resume;
