@@ -376,34 +376,35 @@ Test(e2e_procs, daemons_are_killed_without_isolation_too)
 	run_daemons("pthreads", "--no-isolate");
 }
 
-/* True when a cgroup v2 is mounted writable here and not turned off. */
-static bool can_make_cgroups(void)
+/*
+ * The cgroup2 mount point (a static buffer) when one is mounted writable
+ * here and cgroups are not turned off; NULL otherwise.
+ */
+static const char *cgroup_mount(void)
 {
-	char line[4096], *mnt = NULL;
+	static char mnt[4096];
+	char line[4096];
+	bool found = false;
 	FILE *f = fopen("/proc/self/mountinfo", "r");
 
-	while (f && !mnt && fgets(line, sizeof(line), f)) {
-		char m[4096];
-		if (strstr(line, " - cgroup2 ") &&
-		    sscanf(line, "%*s %*s %*s %*s %4095s", m) == 1)
-			mnt = strdup(m);
-	}
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, " - cgroup2 ") &&
+			sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1;
 	if (f)
 		fclose(f);
-	if (!mnt)
-		return false;
-	bool ok =
-	    access(mnt, W_OK) == 0 && getenv("PARABENCH_NO_CGROUP") == NULL;
-	free(mnt);
-	return ok;
+	if (!found || access(mnt, W_OK) != 0 || getenv("PARABENCH_NO_CGROUP"))
+		return NULL;
+	return mnt;
 }
 
 Test(e2e_procs, a_cell_runs_in_a_cgroup_of_its_own_where_one_can_be_made)
 {
 	pid_t below[8];
-	char path[64], *cg;
+	char path[64], want[64], dir[8192], *cg, *line;
+	const char *mnt = cgroup_mount();
+	int status;
 
-	if (!can_make_cgroups())
+	if (!mnt)
 		cr_skip(
 		    "no writable cgroup v2 here: the subreaper sweep alone");
 	pbt_write("g.yaml",
@@ -418,13 +419,16 @@ Test(e2e_procs, a_cell_runs_in_a_cgroup_of_its_own_where_one_can_be_made)
 	cr_assert_eq(pbt_descendants(pid, below, PB_COUNT(below)), 1);
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)below[0]);
 	cg = pbt_read(path);
-	char want[64];
 	snprintf(want, sizeof(want), "/parabench-%d-", (int)pid);
 	cr_assert(strstr(cg, want), "the cell's cgroups: %s", cg);
+	cr_assert_not_null(line = strstr(cg, "0::"), "%s", cg);
+	line[strcspn(line, "\n")] = '\0';
+	snprintf(dir, sizeof(dir), "%s%s", mnt, line + 3);
 	free(cg);
+	cr_assert_eq(access(dir, F_OK), 0, "%s", dir);
 	kill(pid, SIGINT); /* the gate lets the task go; the run ends */
-	int status;
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130);
 	close(gate);
+	cr_assert_neq(access(dir, F_OK), 0, "%s is removed", dir);
 }
