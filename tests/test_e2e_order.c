@@ -5,6 +5,7 @@
  * run without a repeated row.
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -68,11 +69,12 @@ static void read_runs(const char *dir, struct pb_csv *t)
 static size_t assert_round(const struct pb_csv *t, size_t first, uint64_t seed,
 			   unsigned round, const bool *skip)
 {
-	size_t perm[NCELLS], row = first;
+	size_t perm[NCELLS + 1], row = first;
 
-	pb_round_order(seed, round, NCELLS, perm);
-	for (size_t k = 0; k < NCELLS; k++) {
-		if (skip && skip[perm[k]])
+	/* Position NCELLS of the permutation is the capacity probe. */
+	pb_round_order(seed, round, NCELLS + 1, perm);
+	for (size_t k = 0; k <= NCELLS; k++) {
+		if (perm[k] == NCELLS || (skip && skip[perm[k]]))
 			continue;
 		cr_assert_lt(row, t->nrows);
 		cr_assert_eq(pb_csv_num(t, row, "repetition"), round, "row %zu",
@@ -195,4 +197,84 @@ Test(e2e_order, resume_finishes_an_interleaved_run_without_duplicates)
 	row = assert_round(&t, row, 9, 3, NULL);
 	cr_assert_eq(row, t.nrows);
 	pb_csv_free(&t);
+}
+
+Test(e2e_order, every_round_probes_the_machine)
+{
+	struct pb_csv t, s;
+	struct pb_err err = {{0}};
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned top = cores < 3 ? (unsigned)cores : 3;
+
+	run_file(NULL, 3, "a");
+	cr_assert_eq(pb_csv_read("a/capacity.csv", 0, &t, &err), PB_OK, "%s",
+		     err.msg);
+	/* Per round: 1 thread, then 2 and 3 workers capped at the cores. */
+	size_t per_round = top >= 3 ? 3 : top >= 2 ? 2 : 1;
+	cr_assert_eq(t.nrows, NREPS * per_round);
+	for (size_t r = 0; r < t.nrows; r++) {
+		size_t k = r % per_round;
+		cr_assert_str_eq(pb_csv_get(&t, r, "experiment"), "order");
+		cr_assert_eq(pb_csv_num(&t, r, "round"), r / per_round + 1);
+		cr_assert_eq(pb_csv_num(&t, r, "threads"), k + 1);
+		cr_assert_gt(pb_csv_num(&t, r, "wall_s"), 0);
+		cr_assert_gt(pb_csv_num(&t, r, "speedup"), 0);
+		if (k == 0)
+			cr_assert_eq(pb_csv_num(&t, r, "speedup"), 1);
+	}
+	/* summary.csv divides each speed-up by the median capacity at the
+	 * cell's worker count (capped at the cores). */
+	struct pbt_proc p;
+	pbt_parabench(&p, (const char *[]){"analyze", "a", NULL});
+	cr_assert_eq(p.status, 0, "%s", p.err);
+	pbt_proc_free(&p);
+	cr_assert_eq(pb_csv_read("a/summary.csv", 0, &s, &err), PB_OK, "%s",
+		     err.msg);
+	for (size_t r = 0; r < s.nrows; r++) {
+		unsigned w = (unsigned)pb_csv_num(&s, r, "workers");
+		unsigned th = w < top ? w : top;
+		double caps[NREPS], cap = 1;
+		size_t n = 0;
+		for (size_t c = 0; c < t.nrows && th > 1; c++)
+			if (pb_csv_num(&t, c, "threads") == th)
+				caps[n++] = pb_csv_num(&t, c, "speedup");
+		if (th > 1) {
+			cr_assert_eq(n, NREPS);
+			/* the median of 3 */
+			double a = caps[0], b = caps[1], c = caps[2];
+			cap = a > b ? (b > c ? b : (a > c ? c : a))
+				    : (a > c ? a : (b > c ? c : b));
+		}
+		cr_assert_float_eq(pb_csv_num(&s, r, "speedup_vs_capacity"),
+				   pb_csv_num(&s, r, "speedup") / cap, 1e-4,
+				   "cell %zu", r + 1);
+	}
+	pb_csv_free(&s);
+	pb_csv_free(&t);
+}
+
+Test(e2e_order, meta_json_records_the_machine)
+{
+	json_error_t jerr;
+
+	run_file(NULL, 3, "a");
+	json_t *m = json_load_file("a/meta.json", 0, &jerr);
+	cr_assert(m, "%s", jerr.text);
+	for (int k = 0; k < 2; k++) {
+		json_t *l = json_object_get(m, k ? "load_average_end"
+						 : "load_average_start");
+		cr_assert(json_is_array(l) && json_array_size(l) == 3);
+		cr_assert(json_is_number(json_array_get(l, 0)));
+	}
+	json_t *gov = json_object_get(m, "cpu_governor");
+	cr_assert(json_is_string(gov) || json_is_null(gov));
+	cr_assert(json_is_integer(json_object_get(m, "contended_rows")));
+	json_t *cap = json_object_get(m, "capacity");
+	cr_assert(json_is_array(cap) && json_array_size(cap) >= 1);
+	json_t *one = json_array_get(cap, 0);
+	cr_assert_eq(json_integer_value(json_object_get(one, "threads")), 1);
+	cr_assert_eq(json_integer_value(json_object_get(one, "probes")), NREPS);
+	cr_assert_float_eq(
+	    json_real_value(json_object_get(one, "mean_speedup")), 1, 1e-12);
+	json_decref(m);
 }

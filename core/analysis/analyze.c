@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 
+#include "analyze_capacity.h"
 #include "analyze_cells.h"
 #include "analyze_fields.h"
 #include "analyze_fits.h"
@@ -54,7 +55,7 @@ int pb_analyze_dir(const char *dir, struct pb_err *err)
 	int rc = PB_ERROR;
 
 	if (pb_an_load_inputs(&a, err) || pb_an_build_cells(&a, err) ||
-	    pb_an_structure(&a, err))
+	    pb_an_structure(&a, err) || pb_an_capacity(&a, err))
 		goto out;
 	a.fit_p = pb_an_alloc(
 	    &a, a.ncells > a.max_cell_rows ? a.ncells : a.max_cell_rows,

@@ -42,7 +42,10 @@
  *                     left out of every statistic above when at least 3
  *                     clean ok rows remain (n counts the rows used),
  *   contended_used    true when fewer remained and the contended rows
- *                     were used all the same (the report warns).
+ *                     were used all the same (the report warns),
+ *   speedup_vs_capacity  speedup / the median capacity capacity.csv gives
+ *                     at the cell's worker count (capped at the cores):
+ *                     what the strategy made of what the machine gave.
  *
  * fits.csv, one row per series but the control: T(p) = a + b/p fitted by
  * least squares to the series' cell medians (one point per cell, so each

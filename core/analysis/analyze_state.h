@@ -51,13 +51,14 @@ struct cell {
 	size_t row0;	     /* its first runs.csv row: the keys */
 	size_t first, nrows; /* its slice of analysis.order */
 	size_t counts[ST_N];
-	double *wall; /* counts[ST_OK] ok wall times, clean ones first */
+	double *wall;	     /* counts[ST_OK] ok wall times, clean ones first */
 	size_t n_contended;  /* ok rows flagged contended */
 	bool used_contended; /* fewer than PB_MIN_CLEAN clean: all used */
 	bool has_stats;
 	struct pb_stats st;
 	size_t group, series;
 	double speedup, sp_lo, sp_hi, eff, kf;
+	double vs_capacity; /* speedup / the machine's capacity; NaN none */
 };
 
 /* One group: cells of an experiment with equal workload params. */

@@ -80,7 +80,7 @@ static void summary_header(const struct analysis *a, struct pb_buf *b)
 	if (a->c_cycles >= 0 && a->c_instructions >= 0)
 		pb_buf_printf(b, ",ipc");
 	pb_buf_printf(b, ",n_failed,n_crashed,n_timeout,n_wrong,n_contended,"
-			 "contended_used\n");
+			 "contended_used,speedup_vs_capacity\n");
 }
 
 static void stats_fields(struct pb_buf *b, const struct cell *c)
@@ -129,10 +129,12 @@ static void summary_row(struct analysis *a, const struct cell *c,
 		metric_median(a, c, a->metrics[k], b);
 	if (a->c_cycles >= 0 && a->c_instructions >= 0)
 		ipc_median(a, c, b);
-	pb_buf_printf(b, ",%zu,%zu,%zu,%zu,%zu,%s\n", c->counts[ST_FAILED],
+	pb_buf_printf(b, ",%zu,%zu,%zu,%zu,%zu,%s", c->counts[ST_FAILED],
 		      c->counts[ST_CRASHED], c->counts[ST_TIMEOUT],
 		      c->counts[ST_WRONG], c->n_contended,
 		      c->used_contended ? "true" : "false");
+	pb_an_num(b, c->vs_capacity, 6);
+	pb_buf_printf(b, "\n");
 }
 
 void pb_an_summary_csv(struct analysis *a, struct pb_buf *b)

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_machine.h"
 #include "cli_progress.h"
 #include "experiment/cells.h"
 #include "experiment/experiment.h"
@@ -79,6 +80,8 @@ struct run {
 	struct pb_meta meta;
 	struct pb_dir_lock lock; /* a new run's claim on its folder */
 	char dir[PB_PATH_MAX];
+	struct pb_capacity_csv capacity; /* the capacity probe's rows */
+	json_t *machine;		 /* meta.json's machine members */
 };
 
 static int parse_repetitions(const char *text, unsigned *out)
@@ -312,6 +315,7 @@ static int begin_results(struct run *r)
 	    .repetitions = r->o.repetitions,
 	    .status = "running",
 	    .registry = &r->reg,
+	    .extra = r->machine = cli_machine_start(),
 	};
 	if (r->o.resume)
 		snprintf(r->meta.started_utc, sizeof(r->meta.started_utc), "%s",
@@ -324,7 +328,8 @@ static int begin_results(struct run *r)
 	     pb_results_begin(r->dir, &r->file, r->o.repetitions, &err)) ||
 	    pb_meta_write(r->dir, &r->meta, &err) ||
 	    pb_runs_csv_open(&r->csv, path, &r->cells, r->o.resume != NULL,
-			     &err))
+			     &err) ||
+	    cli_machine_open_capacity(r->dir, &r->capacity, &err))
 		goto fail;
 	return 0;
 fail:
@@ -372,6 +377,7 @@ static int measure(struct run *r)
 	    .have_ctx = &r->resume,
 	    .on_event = cli_progress_event,
 	    .event_ctx = &progress,
+	    .capacity = &r->capacity,
 	};
 
 	cli_progress_init(&progress, r->o.quiet);
@@ -383,6 +389,11 @@ static int measure(struct run *r)
 		rc = PB_ERROR;
 		err = cerr;
 	}
+	if (pb_capacity_csv_close(&r->capacity, &cerr) && rc == PB_OK) {
+		rc = PB_ERROR;
+		err = cerr;
+	}
+	cli_machine_end(r->machine, &t);
 	r->meta.status = t.interrupted ? "interrupted" : "complete";
 	if (rc != PB_OK)
 		r->meta.status = "failed";
@@ -407,6 +418,10 @@ static int measure(struct run *r)
 
 static void close_run(struct run *r)
 {
+	struct pb_err ignored;
+
+	pb_capacity_csv_close(&r->capacity, &ignored);
+	json_decref(r->machine);
 	pb_cells_free(&r->cells);
 	pb_experiment_free(&r->file);
 	pb_resume_free(&r->resume);
@@ -416,7 +431,7 @@ static void close_run(struct run *r)
 
 int cli_run(int argc, char **argv)
 {
-	struct run r = {0};
+	struct run r = {.capacity.fd = -1};
 	struct pb_err err = {{0}};
 	int rc = parse_opts(argc, argv, &r.o);
 
@@ -454,7 +469,7 @@ out:
 
 int cli_validate(int argc, char **argv)
 {
-	struct run r = {.lock.fd = -1};
+	struct run r = {.lock.fd = -1, .capacity.fd = -1};
 	int c;
 
 	while (

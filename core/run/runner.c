@@ -9,6 +9,7 @@
 
 #include "lib/machine.h"
 
+#include "probe.h"
 #include "schedule.h"
 #include "supervise.h"
 
@@ -18,6 +19,7 @@ struct run_ctx {
 	struct pb_runner_totals *totals;
 	struct pb_run_event ev;
 	double t0; /* CLOCK_MONOTONIC seconds when the run began */
+	struct pb_probe *probe;
 };
 
 static double now_s(void)
@@ -124,6 +126,9 @@ static int run_cell(struct run_ctx *c, const struct pb_cell *cell,
 
 	if (job.nreps == 0)
 		return PB_OK;
+	if (pb_probe_round(c->probe, cell->exp,
+			   (unsigned)(c->ev.cell_index + 1), err))
+		return PB_ERROR;
 	emit(c, PB_EV_CELL_START);
 	int rc = pb_supervise_cell(&job, err);
 	emit(c, PB_EV_CELL_DONE);
@@ -173,21 +178,40 @@ static int run_one(struct run_ctx *c, const struct pb_cell *cell, unsigned rep,
 	return pb_supervise_cell(&job, err);
 }
 
-/* One round: repetition round of every cell of the block that lacks it. */
+static bool wants(const struct run_ctx *c, const struct pb_cell *cell,
+		  unsigned round)
+{
+	return round <= reps_of(c->opts, cell) &&
+	       !(c->opts->have_row &&
+		 c->opts->have_row(c->opts->have_ctx, cell->id, round));
+}
+
+/*
+ * One round: repetition round of every cell of the block that lacks it,
+ * and the capacity probe (position n of the permutation of n + 1), when
+ * any cell runs at all.
+ */
 static int run_round(struct run_ctx *c, const struct pb_cells *cells,
 		     size_t first, size_t end, const size_t *perm, bool *warm,
 		     struct pb_err *err)
 {
 	unsigned round = c->ev.round;
+	size_t n = end - first;
+	bool any = false;
 	int rc = PB_OK;
 
-	for (size_t k = 0; k < end - first && rc == PB_OK && !pb_interrupted;
+	for (size_t i = first; i < end && !any; i++)
+		any = wants(c, &cells->items[i], round);
+	for (size_t k = 0; k <= n && any && rc == PB_OK && !pb_interrupted;
 	     k++) {
+		if (perm[k] == n) {
+			rc = pb_probe_round(c->probe, cells->items[first].exp,
+					    round, err);
+			continue;
+		}
 		size_t i = first + perm[k];
 		const struct pb_cell *cell = &cells->items[i];
-		if (round > reps_of(c->opts, cell) ||
-		    (c->opts->have_row &&
-		     c->opts->have_row(c->opts->have_ctx, cell->id, round)))
+		if (!wants(c, cell, round))
 			continue;
 		c->ev.cell = cell;
 		c->ev.cell_index = i;
@@ -201,7 +225,7 @@ static int run_interleaved(struct run_ctx *c, const struct pb_cells *cells,
 			   size_t first, size_t end, struct pb_err *err)
 {
 	size_t n = end - first;
-	size_t *perm = calloc(n, sizeof(*perm));
+	size_t *perm = calloc(n + 1, sizeof(*perm));
 	bool *warm = calloc(n, sizeof(*warm));
 	unsigned rounds = 0;
 	int rc = PB_OK;
@@ -216,7 +240,7 @@ static int run_interleaved(struct run_ctx *c, const struct pb_cells *cells,
 	c->ev.nrounds = rounds;
 	for (unsigned r = 1; r <= rounds && rc == PB_OK && !pb_interrupted;
 	     r++) {
-		pb_round_order(cells->items[first].exp->seed, r, n, perm);
+		pb_round_order(cells->items[first].exp->seed, r, n + 1, perm);
 		c->ev.round = r;
 		emit(c, PB_EV_ROUND_START);
 		rc = run_round(c, cells, first, end, perm, warm, err);
@@ -233,11 +257,16 @@ int pb_runner_run(const struct pb_cells *cells,
 		  struct pb_runner_totals *totals, struct pb_err *err)
 {
 	unsigned *reps = calloc(max_reps(cells, opts), sizeof(*reps));
-	struct run_ctx c = {
-	    .opts = opts, .csv = csv, .totals = totals, .t0 = now_s()};
+	struct run_ctx c = {.opts = opts,
+			    .csv = csv,
+			    .totals = totals,
+			    .t0 = now_s(),
+			    .probe = &totals->probe};
 	int rc = PB_OK;
 
 	*totals = (struct pb_runner_totals){0};
+	totals->probe.csv = opts->capacity;
+	totals->probe.t0 = c.t0;
 	if (!reps)
 		return pb_fail(err, "out of memory");
 	c.ev.ncells = cells->n;

@@ -4,14 +4,15 @@
  * The experiments of a file run one after another, each in its `order`:
  *
  *   interleaved (the default): in rounds. Round r measures repetition r of
- *     every cell of the experiment that lacks it, in an order shuffled
- *     from the experiment's seed and r (schedule.h), so that a burst of
+ *     every cell of the experiment that lacks it, and the machine's
+ *     capacity (probe.h), in an order shuffled from the experiment's seed
+ *     and r (schedule.h: cells 0..n-1, the probe n), so that a burst of
  *     outside load or a slow drift spreads over every cell instead of
  *     landing on one. Each repetition runs in a process of its own (setup,
  *     timed part, verify, teardown); a cell's warm-ups run in the same
  *     process right before its first measured repetition.
  *   sequential: cell by cell, all the missing repetitions of a cell in one
- *     process, its warm-ups first.
+ *     process, its warm-ups first; the capacity probe before each cell.
  *
  * Missing repetitions are all of them, unless a resumed run already has
  * some. Each outcome is appended to runs.csv at once. A cell that fails,
@@ -22,6 +23,7 @@
 #define PB_RUNNER_H
 
 #include "experiment/cells.h"
+#include "probe.h"
 #include "results/runs_csv.h"
 
 enum pb_run_event_kind {
@@ -52,11 +54,14 @@ struct pb_runner_opts {
 	void *have_ctx;
 	void (*on_event)(void *ctx, const struct pb_run_event *ev);
 	void *event_ctx;
+	/* capacity.csv; NULL: no capacity probe. */
+	struct pb_capacity_csv *capacity;
 };
 
 struct pb_runner_totals {
 	size_t rows, ok, not_ok;
-	size_t contended; /* rows flagged contended */
+	size_t contended;      /* rows flagged contended */
+	struct pb_probe probe; /* the capacity measured, per thread count */
 	bool interrupted;
 };
 
