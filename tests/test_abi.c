@@ -120,3 +120,19 @@ Test(abi, an_enum_value_carries_its_index)
 	cr_assert_eq(a.param_size, sizeof(struct pb_param));
 	pb_arena_free(&arena);
 }
+
+/* A smaller hook table (version 2's, before `check`) is read with zeros
+ * for what it lacks, and runs. */
+Test(abi, a_smaller_hook_table_loads_with_a_zero_tail)
+{
+	const struct pb_plugin *p = pbt_plugin(PB_KIND_WORKLOAD, "v2_sum");
+	struct pb_measure m;
+
+	cr_assert_eq(p->workload->size, sizeof(struct pb_workload_hooks));
+	cr_assert_lt(PB_WORKLOAD_HOOKS_SIZE_VER2,
+		     sizeof(struct pb_workload_hooks));
+	cr_assert_null(p->workload->check);
+	cr_assert_not_null(p->workload->teardown);
+	pbt_run_ok("v2_sum", "tasks=6", "pthreads", "", 2, &m);
+	cr_assert_eq(pbt_metric("v2_sum", &m, "sum"), 21);
+}
