@@ -236,3 +236,34 @@ Test(e2e_charts, compare_refuses_other_experiments)
 	cr_assert(strstr(p.err, "--threshold 'five'"), "%s", p.err);
 	pbt_proc_free(&p);
 }
+
+/* ---- Failures, named at the end of a run and in the report -------------- */
+
+static const char failing_yaml[] = "name: fails\n"
+				   "workload: failing\n"
+				   "params: { tasks: 8, fail_task: 5 }\n"
+				   "strategies: [serial, pthreads]\n"
+				   "workers: [1, 2]\n"
+				   "repetitions: 2\n"
+				   "warmup: 0\n";
+
+Test(e2e_charts, failed_cells_are_named_with_their_message)
+{
+	struct pbt_proc p;
+
+	pbt_write("f.yaml", failing_yaml);
+	pbt_parabench(&p,
+		      (const char *[]){"run", "f.yaml", "--out", "res",
+				       "--plugin-dir", test_plugins(), NULL});
+	cr_assert_eq(p.status, 1, "exit %d: %s", p.status, p.err);
+	cr_assert(strstr(p.err, "not ok: fails cell 1 (serial, 1 worker): 2 "
+				"failed: serial: task 5 failed on purpose\n"),
+		  "%s", p.err);
+	cr_assert(strstr(p.err, "not ok: fails cell 4 (pthreads, 2 "
+				"workers): 2 failed: pthreads: task 5"),
+		  "%s", p.err);
+	pbt_proc_free(&p);
+	cr_assert(pbt_file_has("res/report.md",
+			       "- cell 2 (serial, 2 workers): 2 failed — 2× "
+			       "serial: task 5 failed on purpose\n"));
+}

@@ -170,3 +170,21 @@ Test(report, baseline_without_ok_runs_is_warned)
 	HAS(md, "meta.json was not found");
 	free(md);
 }
+
+Test(report, metrics_with_units_and_failure_messages)
+{
+	tmp = pbt_scratch_data("results-basic");
+	char *md = report();
+
+	/* The workload's metrics: median per cell, the unit in the header. */
+	HAS(md, "| not ok | estimate (GB/s) | primes |\n");
+	HAS(md, "| 0.50 |  | 3.14 | 2;3;5 |\n");
+	/* Each cell's rows not ok with their message's first line. */
+	HAS(md, "- cell 3 (serial, 4 workers): 1 failed — 1× setup: cannot "
+		"open \"x\", really\n");
+	HAS(md, "- cell 5 (pthreads (schedule=static), 2 workers): 1 crashed "
+		"— 1× task 3: killed by signal 11 (SIGSEGV)\n");
+	/* Only the first line: the second stays in runs.csv. */
+	cr_assert_null(strstr(md, "second line"));
+	free(md);
+}

@@ -30,6 +30,13 @@ int cli_new(int argc, char **argv);
  */
 int cli_finish_report(const char *dir, bool quiet);
 
+/*
+ * Lists on stderr the cells of dir with rows not ok: experiment, cell,
+ * strategy, workers, the count per status and the first message's first
+ * line (at most 20 cells). A problem reading runs.csv is printed instead.
+ */
+void cli_print_failures(const char *dir);
+
 /* Prints "parabench: <message>" to stderr. */
 __attribute__((format(printf, 1, 2))) void cli_error(const char *fmt, ...);
 

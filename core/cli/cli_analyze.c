@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "analysis/analyze.h"
+#include "analysis/failures.h"
 #include "cli.h"
 #include "output/plot.h"
 #include "output/report.h"
@@ -95,6 +96,58 @@ int cli_report(int argc, char **argv)
 	}
 	printf("%s/report.md\n", dir);
 	return 0;
+}
+
+/* The cells listed at most by cli_print_failures. */
+#define MAX_FAILED_SHOWN 20
+
+/* s on stderr, control characters (escape sequences) made '?'. */
+static void put_clean(const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s,
+		      stderr);
+}
+
+void cli_print_failures(const char *dir)
+{
+	struct pb_failures f;
+	struct pb_err err = {{0}};
+	static const char *const words[] = {"failed", "crashed", "timeout",
+					    "wrong"};
+
+	if (pb_failures_read(dir, &f, &err)) {
+		cli_error("cannot list the failed cells: %s", err.msg);
+		return;
+	}
+	for (size_t k = 0; k < f.n && k < MAX_FAILED_SHOWN; k++) {
+		const struct pb_failure *c = &f.cells[k];
+		size_t counts[] = {c->failed, c->crashed, c->timeout, c->wrong};
+		bool first = true;
+		fputs("  not ok: ", stderr);
+		put_clean(c->experiment);
+		fprintf(stderr, " cell %ld (", c->cell);
+		put_clean(c->strategy);
+		fprintf(stderr, ", %u worker%s): ", c->workers,
+			c->workers == 1 ? "" : "s");
+		for (size_t s = 0; s < PB_COUNT(words); s++)
+			if (counts[s]) {
+				fprintf(stderr, "%s%zu %s", first ? "" : ", ",
+					counts[s], words[s]);
+				first = false;
+			}
+		if (c->nmsgs) {
+			fputs(": ", stderr);
+			put_clean(c->msgs[0].text);
+		}
+		fputc('\n', stderr);
+	}
+	if (f.n > MAX_FAILED_SHOWN)
+		fprintf(stderr,
+			"  and %zu more cells not ok (see report.md "
+			"or runs.csv)\n",
+			f.n - MAX_FAILED_SHOWN);
+	pb_failures_free(&f);
 }
 
 int cli_finish_report(const char *dir, bool quiet)

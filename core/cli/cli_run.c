@@ -410,6 +410,8 @@ static int measure(struct run *r)
 	if (!r->o.quiet)
 		fprintf(stderr, "%zu rows, %zu ok, %zu not ok%s\n", t.rows,
 			t.ok, t.not_ok, t.interrupted ? ", interrupted" : "");
+	if (!r->o.quiet && t.not_ok)
+		cli_print_failures(r->dir);
 	printf("results: %s\n", r->dir);
 	if (t.interrupted)
 		return 128 + (last_signal ? last_signal : SIGINT);

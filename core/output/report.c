@@ -218,14 +218,16 @@ int pb_report_dir(const char *dir, struct pb_err *err)
 {
 	struct pb_view v;
 	struct pb_meta_doc doc = {0};
-	struct report r = {.dir = dir, .v = &v};
+	struct pb_failures fails = {0};
+	struct report r = {.dir = dir, .v = &v, .fails = &fails};
 	char path[PB_PATH_MAX];
 	bool have_meta;
 	int rc = PB_ERROR;
 
 	if (pb_view_load(dir, &v, err))
 		return PB_ERROR;
-	if (load_meta(dir, &doc, &have_meta, err))
+	if (load_meta(dir, &doc, &have_meta, err) ||
+	    pb_failures_read(dir, &fails, err))
 		goto out;
 	r.meta = have_meta ? &doc : NULL;
 	heading(&r);
@@ -249,6 +251,7 @@ out:
 	pb_buf_free(&r.out);
 	pb_buf_free(&r.warn);
 	pb_meta_doc_free(&doc);
+	pb_failures_free(&fails);
 	pb_view_free(&v);
 	return rc;
 }

@@ -101,7 +101,23 @@ static void not_ok(struct report *r, size_t row, struct pb_buf *b)
 	}
 }
 
-static void table_row(struct report *r, size_t row)
+/* A metric's median: a number in 4 significant digits, or its text. */
+static void metric_value(struct report *r, size_t row, const char *col,
+			 struct pb_buf *b)
+{
+	const char *v = sum(r, row, col);
+	double x;
+
+	if (!*v)
+		pb_buf_printf(b, "–");
+	else if (pb_csv_number(v, &x))
+		pb_buf_printf(b, "%.4g", x);
+	else
+		pb_report_cell_text(b, v);
+}
+
+static void table_row(struct report *r, const struct pb_view_group *g,
+		      size_t row)
 {
 	struct pb_buf *b = &r->out;
 	double sp = sumnum(r, row, "speedup");
@@ -121,7 +137,63 @@ static void table_row(struct report *r, size_t row)
 			      sumnum(r, row, "speedup_hi"),
 			      sumnum(r, row, "efficiency"));
 	not_ok(r, row, b);
+	for (size_t k = 0; k < g->nmetrics; k++) {
+		pb_buf_printf(b, " | ");
+		metric_value(r, row, g->metrics[k].col, b);
+	}
 	pb_buf_printf(b, " |\n");
+}
+
+/* The metrics' headers: "estimate", "gbps (GB/s)". */
+static void metric_headers(struct report *r, const struct pb_view_group *g)
+{
+	for (size_t k = 0; k < g->nmetrics; k++) {
+		pb_buf_printf(&r->out, " ");
+		pb_report_cell_text(&r->out, g->metrics[k].name);
+		if (*g->metrics[k].unit) {
+			pb_buf_printf(&r->out, " (");
+			pb_report_cell_text(&r->out, g->metrics[k].unit);
+			pb_buf_printf(&r->out, ")");
+		}
+		pb_buf_printf(&r->out, " |");
+	}
+	pb_buf_printf(&r->out, "\n|---|---:|---:|---:|---:|---:|---:|---|");
+	for (size_t k = 0; k < g->nmetrics; k++)
+		pb_buf_printf(&r->out, "---:|");
+	pb_buf_printf(&r->out, "\n");
+}
+
+/* The cells of g with rows not ok: each distinct message, with a count. */
+static void group_failures(struct report *r, const struct pb_view_group *g)
+{
+	struct pb_buf *b = &r->out;
+	bool any = false;
+
+	for (size_t k = 0; k < g->nrows; k++) {
+		size_t row = g->rows[k];
+		const struct pb_failure *f = pb_failures_find(
+		    r->fails, g->experiment, (long)sumnum(r, row, "cell"));
+		if (!f)
+			continue;
+		if (!any)
+			pb_buf_printf(b, "Rows not ok, with the first line of "
+					 "their message (runs.csv has it "
+					 "whole):\n\n");
+		any = true;
+		pb_buf_printf(b, "- cell %s (", sum(r, row, "cell"));
+		pb_report_cell_text(b, sum(r, row, "series"));
+		pb_buf_printf(b, ", %s worker%s): ", sum(r, row, "workers"),
+			      strcmp(sum(r, row, "workers"), "1") ? "s" : "");
+		not_ok(r, row, b);
+		for (size_t m = 0; m < f->nmsgs; m++) {
+			pb_buf_printf(b, "%s%zu× ", m ? "; " : " — ",
+				      f->msgs[m].count);
+			pb_report_cell_text(b, f->msgs[m].text);
+		}
+		pb_buf_printf(b, "\n");
+	}
+	if (any)
+		pb_buf_printf(b, "\n");
 }
 
 static void group_table(struct report *r, const struct pb_view_group *g)
@@ -143,11 +215,11 @@ static void group_table(struct report *r, const struct pb_view_group *g)
 	}
 	pb_buf_printf(b, "| series | workers | ok runs | median | 95%% "
 			 "interval | speed-up (interval) | efficiency | "
-			 "not ok |\n"
-			 "|---|---:|---:|---:|---:|---:|---:|---|\n");
+			 "not ok |");
+	metric_headers(r, g);
 	for (size_t s = 0; s < g->nseries; s++)
 		for (size_t k = 0; k < g->series[s].nrows; k++)
-			table_row(r, g->series[s].rows[k]);
+			table_row(r, g, g->series[s].rows[k]);
 	for (size_t k = 0; k < g->nrows; k++) {
 		if (!strcmp(sum(r, g->rows[k], "ci_method"), "min-max")) {
 			pb_buf_printf(b, "\n† min–max: under 6 ok runs, no "
@@ -386,6 +458,7 @@ void pb_report_groups(struct report *r)
 			      "\n\nExperiment `%s`, workload `%s`.\n\n",
 			      g->experiment, g->workload);
 		group_table(r, g);
+		group_failures(r, g);
 		pb_report_counters(r, g);
 		group_fits(r, g);
 		group_charts(r, g);

@@ -13,6 +13,7 @@
 #define PB_REPORT_STATE_H
 
 #include "analysis/analyze.h"
+#include "analysis/failures.h"
 #include "lib/textbuf.h"
 #include "results/meta_read.h"
 
@@ -20,7 +21,8 @@
 struct report {
 	const char *dir;
 	const struct pb_view *v;
-	const struct pb_meta_doc *meta; /* NULL when meta.json is missing */
+	const struct pb_meta_doc *meta;	 /* NULL when meta.json is missing */
+	const struct pb_failures *fails; /* the cells with rows not ok */
 	struct pb_buf out, warn;
 };
 
