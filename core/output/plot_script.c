@@ -303,7 +303,7 @@ static void plot_series(const struct chart *c, size_t s, struct pb_buf *b)
 		pb_buf_printf(b, ", \\\n     ");
 		fit_expr(c, s, b);
 		pb_buf_printf(b,
-			      " with lines lc rgb '%s' dt (8,5) lw 1.5 "
+			      " with lines lc rgb '%s' dt (10,6) lw 2 "
 			      "notitle",
 			      color);
 	}
@@ -331,7 +331,7 @@ static void plot_command(const struct chart *c, struct pb_buf *b)
 	/* The legend names only what is drawn. */
 	if (any_fit)
 		pb_buf_printf(b, ", \\\n     NaN with lines lc rgb '#555555' "
-				 "dt (8,5) lw 1.5 title 'Amdahl fit (dashed)'");
+				 "dt (10,6) lw 2 title 'Amdahl fit (dashed)'");
 	if (c->g->cores && c->wmax > c->g->cores)
 		pb_buf_printf(b, ", \\\n     NaN with points lc rgb '#555555' "
 				 "pt 6 ps 2.4 title 'more workers than "
