@@ -53,8 +53,10 @@ static int execute(const struct pb_job *job, int32_t *status,
 		return pb_fail(err, "out of memory for %u workers", n);
 	}
 	for (unsigned k = 0; k < n; k++) {
-		w[k] = (struct worker){job, k, job->ntasks * k / n,
-				       job->ntasks * (k + 1) / n, PB_OK, {{0}}};
+		w[k] = (struct worker){.job = job,
+				       .index = k,
+				       .first = job->ntasks * k / n,
+				       .last = job->ntasks * (k + 1) / n};
 		if (pthread_create(&t[k], NULL, work, &w[k])) {
 			rc = pb_fail(err, "cannot start worker %u", k);
 			break;
@@ -80,6 +82,7 @@ static const struct pb_strategy_hooks hooks = {
 
 PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
     PB_PLUGIN_HEADER(PB_KIND_STRATEGY, "@NAME@",
-		     "threads with contiguous blocks of tasks (example)", "0.1"),
+		     "threads with contiguous blocks of tasks (example)",
+		     "0.1"),
     .strategy = &hooks,
 };

@@ -38,8 +38,8 @@ struct result {
 };
 
 /* REQUIRED. Untimed, once per repetition: read parameters, make inputs. */
-static int setup(const struct pb_args *args, struct pb_host *host,
-		 void **state, size_t *ntasks, struct pb_err *err)
+static int setup(const struct pb_args *args, struct pb_host *host, void **state,
+		 size_t *ntasks, struct pb_err *err)
 {
 	struct state *st = malloc(sizeof(*st));
 
@@ -63,8 +63,8 @@ static int worker_init(void *state, unsigned worker, void **worker_state,
 }
 
 /* REQUIRED. Timed. Task i, deterministic, safe from threads and forks. */
-static int run_task(void *state, void *worker_state, size_t task,
-		    void *result, struct pb_err *err)
+static int run_task(void *state, void *worker_state, size_t task, void *result,
+		    struct pb_err *err)
 {
 	const struct state *st = state;
 	uint64_t lo = st->n * task / st->tasks;

@@ -220,6 +220,26 @@ Test(install, new_refuses_bad_and_taken_names)
 						     "blocks]"));
 	cr_assert(pbt_file_has("blocks/Makefile", "pkg-config"));
 	pbt_proc_free(&p);
+	char inc[4200];
+	struct pb_registry reg = {0};
+	struct pb_err err = {{0}};
+	snprintf(inc, sizeof(inc), "-I%s/include", PB_SOURCE_DIR);
+	must_run(root, (const char *[]){
+			   "cc", "-std=gnu11", "-Wall", "-Wextra", "-Werror",
+			   "-shared", "-fPIC", "-pthread", inc, "-Wl,-z,defs",
+			   "blocks/blocks.c", "-o", "blocks/blocks.so", NULL});
+	cr_assert_eq(pb_registry_load_file(&reg, "blocks/blocks.so", &err),
+		     PB_OK, "%s", err.msg);
+	pb_registry_free(&reg);
+	pbt_write("b.yaml", "name: b\nworkload: pi\nparams: {samples: 1e5}\n"
+			    "strategies: [serial, blocks]\nworkers: [1, 3]\n"
+			    "repetitions: 1\nwarmup: 0\n");
+	pbt_parabench(&p, (const char *[]){"run", "b.yaml", "--plugin-dir",
+					   "blocks", "--out", "res", "--quiet",
+					   "--no-report", NULL});
+	cr_assert_eq(p.status, 0, "%s", p.err);
+	cr_assert_eq(ok_rows("res/runs.csv", NULL, NULL), 4);
+	pbt_proc_free(&p);
 }
 
 /* The example at the top of plugin.h compiles as written, and loads. */
