@@ -85,6 +85,7 @@ Test(e2e, run_writes_runs_csv_column_by_column)
 					"other_cpu_s",
 					"steal_s",
 					"contended",
+					"stop",
 					"message"};
 
 	pbt_write("pi.yaml", pi_yaml);

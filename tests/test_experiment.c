@@ -108,6 +108,10 @@ Test(experiment, minimal_file_gets_every_default)
 	cr_assert_not(e->fit_oversubscribed);
 	cr_assert_eq(e->order, PB_ORDER_INTERLEAVED);
 	cr_assert_float_eq(e->contention, 0.1, 1e-12);
+	cr_assert_not(e->repetitions_auto);
+	cr_assert_float_eq(e->precision, 0.02, 1e-12);
+	cr_assert_eq(e->max_repetitions, 30);
+	cr_assert_eq(e->max_time_s, 0);
 	cr_assert_eq(e->mark.line, 1);
 	cr_assert_eq(e->mark.column, 1);
 	/* Workload defaults, one value each, not written anywhere. */
@@ -591,6 +595,12 @@ Test(experiment_bad, wrong_types)
 		  "contention: -1 is out of range");
 	parse_bad("workload: pi\nstrategies: serial\ncontention: lots\n",
 		  "3:13", "contention: expected");
+	parse_bad("workload: pi\nstrategies: serial\nrepetitions: often\n",
+		  "3:14", "repetitions: expected");
+	parse_bad("workload: pi\nstrategies: serial\nmax_repetitions: 4\n",
+		  "3:18", "max_repetitions: 4 is out of range");
+	parse_bad("workload: pi\nstrategies: serial\nprecision: 0\n", "3:12",
+		  "precision: 0 is out of range");
 	parse_bad("workload: pi\nstrategies: pthreads\n"
 		  "strategy_params: {schedule: guided}\n",
 		  "3:29", "schedule: expected one of static|dynamic");

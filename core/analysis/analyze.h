@@ -45,7 +45,11 @@
  *                     were used all the same (the report warns),
  *   speedup_vs_capacity  speedup / the median capacity capacity.csv gives
  *                     at the cell's worker count (capped at the cores):
- *                     what the strategy made of what the machine gave.
+ *                     what the strategy made of what the machine gave,
+ *   n_run             the cell's rows in runs.csv, whatever their status,
+ *   stopped_by        repetitions: auto: precision (reached),
+ *                     max_repetitions or max_time (not reached); empty
+ *                     otherwise.
  *
  * fits.csv, one row per series but the control: T(p) = a + b/p fitted by
  * least squares to the series' cell medians (one point per cell, so each

@@ -79,8 +79,9 @@ static void summary_header(const struct analysis *a, struct pb_buf *b)
 		pb_an_text(b, a->runs.header[a->metrics[k]]);
 	if (a->c_cycles >= 0 && a->c_instructions >= 0)
 		pb_buf_printf(b, ",ipc");
-	pb_buf_printf(b, ",n_failed,n_crashed,n_timeout,n_wrong,n_contended,"
-			 "contended_used,speedup_vs_capacity\n");
+	pb_buf_printf(b,
+		      ",n_failed,n_crashed,n_timeout,n_wrong,n_contended,"
+		      "contended_used,speedup_vs_capacity,n_run,stopped_by\n");
 }
 
 static void stats_fields(struct pb_buf *b, const struct cell *c)
@@ -103,6 +104,23 @@ static void stats_fields(struct pb_buf *b, const struct cell *c)
 	pb_an_num(b, s->ci_level, 6);
 	pb_an_text(b, s->ci_95 ? "order-statistic" : "min-max");
 	pb_buf_printf(b, ",%zu", s->outliers);
+}
+
+/* How many rows the cell has, and the last `stop` of repetitions: auto. */
+static void stop_fields(const struct analysis *a, const struct cell *c,
+			struct pb_buf *b)
+{
+	long col = pb_csv_column(&a->runs, "stop");
+	const char *stop = "";
+
+	for (size_t pos = c->first; col >= 0 && pos < c->first + c->nrows;
+	     pos++) {
+		const char *f = pb_csv_at(&a->runs, a->order[pos], (size_t)col);
+		if (*f)
+			stop = f;
+	}
+	pb_buf_printf(b, ",%zu", c->nrows);
+	pb_an_text(b, stop);
 }
 
 static void summary_row(struct analysis *a, const struct cell *c,
@@ -134,6 +152,7 @@ static void summary_row(struct analysis *a, const struct cell *c,
 		      c->counts[ST_WRONG], c->n_contended,
 		      c->used_contended ? "true" : "false");
 	pb_an_num(b, c->vs_capacity, 6);
+	stop_fields(a, c, b);
 	pb_buf_printf(b, "\n");
 }
 

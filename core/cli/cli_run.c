@@ -41,7 +41,8 @@ static const char run_usage[] =
     "                      default results/<name>/<UTC time>/\n"
     "  --dry-run           print the cells and run nothing\n"
     "  --repetitions N     measured repetitions per cell, for every "
-    "experiment\n"
+    "experiment;\n"
+    "                      auto: until the median is known to `precision`\n"
     "  --plugin-dir DIR    load plugins from DIR too (repeatable)\n"
     "  --no-isolate        run cells in this process (for gdb); a crash "
     "ends the run\n"
@@ -66,6 +67,7 @@ struct run_opts {
 	const char *dirs[64];
 	size_t ndirs;
 	unsigned repetitions;
+	bool repetitions_auto; /* --repetitions auto */
 	bool dry_run, no_isolate, no_report, quiet;
 };
 
@@ -90,8 +92,8 @@ static int parse_repetitions(const char *text, unsigned *out)
 	int64_t v;
 
 	if (pb_parse_int(text, &v, &why) || v < 1 || v > PB_MAX_REPETITIONS) {
-		cli_error("--repetitions %s: expected a whole number from 1 to "
-			  "%d",
+		cli_error("--repetitions %s: expected auto or a whole number "
+			  "from 1 to %d",
 			  text, PB_MAX_REPETITIONS);
 		return PB_ERROR;
 	}
@@ -125,7 +127,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			o->dry_run = true;
 			break;
 		case 'r':
-			if (parse_repetitions(optarg, &o->repetitions))
+			o->repetitions_auto = strcmp(optarg, "auto") == 0;
+			if (!o->repetitions_auto &&
+			    parse_repetitions(optarg, &o->repetitions))
 				return EXIT_USAGE;
 			break;
 		case 'p':
@@ -373,6 +377,7 @@ static int measure(struct run *r)
 	struct pb_runner_opts ro = {
 	    .isolate = !r->o.no_isolate,
 	    .repetitions = r->o.repetitions,
+	    .auto_reps = r->o.repetitions_auto,
 	    .have_row = r->o.resume ? pb_resume_have_row : NULL,
 	    .have_ctx = &r->resume,
 	    .on_event = cli_progress_event,

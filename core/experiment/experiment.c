@@ -7,7 +7,11 @@
  *                             # only dots; default: the file's base name
  *                             # without .yaml/.yml, other characters -> '_'
  *   description: Monte Carlo  # any text; default ""
- *   repetitions: 5            # 1..100000, default 3
+ *   repetitions: 5            # 1..100000, default 3; or auto: at least 5,
+ *                             # then more until the 95% interval of the
+ *                             # median is within `precision` (0.02) of
+ *                             # it, or `max_repetitions` (30, 5..10000),
+ *                             # or `max_time` (per cell, 0 = none)
  *   warmup: 1                 # 0..1000, default 1
  *   baseline: {strategy: serial, workers: 1}   # the default; the strategy
  *                             # must be a loaded plugin; when written for
@@ -146,6 +150,8 @@ static int set_defaults(struct ctx *c, struct pb_experiment *e)
 	e->baseline_workers = 1;
 	e->seed = 1;
 	e->contention = 0.1;
+	e->precision = 0.02;
+	e->max_repetitions = 30;
 	e->nworkers = 1;
 	e->workers = pb_arena_alloc(c->arena, sizeof(*e->workers));
 	if (!e->workers)

@@ -72,8 +72,12 @@ struct pb_experiment {
 	bool affinity_written;	    /* the key was written: param_affinity */
 	size_t ncounters;
 	const char *const *counters; /* event names; default none */
-	double contention; /* CPUs others may use unflagged; default 0.1 */
-	struct pb_mark mark;	     /* where the experiment starts */
+	double contention;     /* CPUs others may use unflagged; default 0.1 */
+	bool repetitions_auto; /* `repetitions: auto` (run/auto_reps.h) */
+	double precision;      /* auto: default 0.02 */
+	unsigned max_repetitions; /* auto: default 30 */
+	double max_time_s;	  /* auto: per cell; 0 (default) = none */
+	struct pb_mark mark;	  /* where the experiment starts */
 	const char *dir; /* the file's folder (absolute when resolvable):
 			    relative paths in parameters start there */
 };

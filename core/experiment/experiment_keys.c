@@ -29,6 +29,9 @@ const char *const pb_exp_key_names[NKEYS] = {
     [K_AFFINITY] = "affinity",
     [K_COUNTERS] = "counters",
     [K_CONTENTION] = "contention",
+    [K_PRECISION] = "precision",
+    [K_MAX_REPETITIONS] = "max_repetitions",
+    [K_MAX_TIME] = "max_time",
     [K_EXPERIMENTS] = "experiments",
 };
 
@@ -45,6 +48,12 @@ static const struct pb_param p_seed = {
     .name = "seed", .type = PB_INT, .min = 0, .max = 9223372036854775807.0};
 static const struct pb_param p_fit = {.name = "fit_oversubscribed",
 				      .type = PB_BOOL};
+static const struct pb_param p_precision = {
+    .name = "precision", .type = PB_FLOAT, .min = 1e-9, .max = 1000};
+static const struct pb_param p_max_repetitions = {
+    .name = "max_repetitions", .type = PB_INT, .min = 5, .max = 10000};
+static const struct pb_param p_max_time = {
+    .name = "max_time", .type = PB_DURATION, .min = 0, .max = PB_NO_MAX};
 static const struct pb_param p_contention = {
     .name = "contention", .type = PB_FLOAT, .min = 0, .max = PB_MAX_WORKERS};
 static const struct pb_param p_order = {
@@ -103,9 +112,51 @@ static int read_repetitions(struct ctx *c, yaml_node_t *key, yaml_node_t *v,
 	struct pb_value x;
 
 	(void)own;
+	e->repetitions_auto =
+	    v->type == YAML_SCALAR_NODE && strcmp(text(v), "auto") == 0;
+	if (e->repetitions_auto) {
+		e->repetitions = 5;
+		return PB_OK;
+	}
 	if (pb_exp_parse_setting(c, &p_repetitions, key, v, &x))
 		return PB_ERROR;
 	e->repetitions = (unsigned)x.u.i;
+	return PB_OK;
+}
+
+static int read_precision(struct ctx *c, yaml_node_t *key, yaml_node_t *v,
+			  bool own, struct pb_experiment *e)
+{
+	struct pb_value x;
+
+	(void)own;
+	if (pb_exp_parse_setting(c, &p_precision, key, v, &x))
+		return PB_ERROR;
+	e->precision = x.u.f;
+	return PB_OK;
+}
+
+static int read_max_repetitions(struct ctx *c, yaml_node_t *key, yaml_node_t *v,
+				bool own, struct pb_experiment *e)
+{
+	struct pb_value x;
+
+	(void)own;
+	if (pb_exp_parse_setting(c, &p_max_repetitions, key, v, &x))
+		return PB_ERROR;
+	e->max_repetitions = (unsigned)x.u.i;
+	return PB_OK;
+}
+
+static int read_max_time(struct ctx *c, yaml_node_t *key, yaml_node_t *v,
+			 bool own, struct pb_experiment *e)
+{
+	struct pb_value x;
+
+	(void)own;
+	if (pb_exp_parse_setting(c, &p_max_time, key, v, &x))
+		return PB_ERROR;
+	e->max_time_s = x.u.f;
 	return PB_OK;
 }
 
@@ -385,6 +436,9 @@ const struct pb_exp_reader pb_exp_readers[] = {
     {K_FIT, read_fit},
     {K_ORDER, read_order},
     {K_CONTENTION, read_contention},
+    {K_PRECISION, read_precision},
+    {K_MAX_REPETITIONS, read_max_repetitions},
+    {K_MAX_TIME, read_max_time},
     {K_WORKLOAD, read_workload},
     {K_PARAMS, read_params_shape},
     {K_STRATEGIES, read_strategies},

@@ -34,6 +34,7 @@ struct pb_measure {
 	/* Filled by the runner before the row is written. */
 	double started_s; /* span_start, in seconds since the run began */
 	bool contended;	  /* others took more than `contention` CPUs */
+	const char *stop; /* repetitions: auto: why the cell stopped, or "" */
 };
 
 /*

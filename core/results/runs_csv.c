@@ -109,7 +109,8 @@ static void header(const struct pb_runs_csv *w, struct pb_buf *b)
 				      &ignored) == PB_OK)
 			pb_buf_printf(b, ",%s", col);
 	}
-	pb_buf_printf(b, ",started_s,other_cpu_s,steal_s,contended,message\n");
+	pb_buf_printf(
+	    b, ",started_s,other_cpu_s,steal_s,contended,stop,message\n");
 }
 
 int pb_runs_csv_header(const struct pb_cells *cells, struct pb_buf *b,
@@ -266,7 +267,8 @@ static void machine_fields(const struct pb_measure *m, struct pb_buf *b)
 	fixed(b, m->has_span ? m->started_s : NAN, 6);
 	fixed(b, m->has_span ? m->other_cpu_s : NAN, 3);
 	fixed(b, m->has_span ? m->steal_s : NAN, 3);
-	pb_buf_printf(b, ",%d", m->contended ? 1 : 0);
+	pb_buf_printf(b, ",%d,%s", m->contended ? 1 : 0,
+		      m->stop ? m->stop : "");
 }
 
 int pb_runs_csv_write(struct pb_runs_csv *w, const struct pb_cell *cell,

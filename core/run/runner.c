@@ -9,6 +9,7 @@
 
 #include "lib/machine.h"
 
+#include "auto_reps.h"
 #include "probe.h"
 #include "schedule.h"
 #include "supervise.h"
@@ -20,6 +21,8 @@ struct run_ctx {
 	struct pb_run_event ev;
 	double t0; /* CLOCK_MONOTONIC seconds when the run began */
 	struct pb_probe *probe;
+	const struct pb_cell *cell0; /* cells->items, to index autos */
+	struct auto_state *autos;    /* per cell, for repetitions: auto */
 };
 
 static double now_s(void)
@@ -40,6 +43,56 @@ static bool is_contended(const struct pb_measure *m, double contention)
 		   contention * m->wall_s + pb_cpu_times_resolution();
 }
 
+/* What `repetitions: auto` knows of one cell so far in this invocation. */
+struct auto_state {
+	double *walls; /* clean ok wall times */
+	size_t n, cap;
+	unsigned nrun; /* repetitions measured, ok or not */
+	double spent;  /* their wall seconds */
+	enum pb_auto_stop stop;
+};
+
+static bool is_auto(const struct run_ctx *c, const struct pb_cell *cell)
+{
+	if (c->opts->repetitions)
+		return false; /* --repetitions N */
+	return c->opts->auto_reps || cell->exp->repetitions_auto;
+}
+
+static struct pb_auto_rule rule_of(const struct pb_cell *cell)
+{
+	return (struct pb_auto_rule){
+	    .precision = cell->exp->precision,
+	    .max_repetitions = cell->exp->max_repetitions,
+	    .max_time_s = cell->exp->max_time_s,
+	};
+}
+
+/* Counts m for its cell and decides whether the cell goes on. */
+static int tally_auto(struct run_ctx *c, const struct pb_measure *m,
+		      struct pb_err *err)
+{
+	const struct pb_cell *cell = c->ev.cell;
+	struct auto_state *st = &c->autos[cell - c->cell0];
+
+	st->nrun++;
+	st->spent += m->wall_s;
+	if (m->status == PB_STATUS_OK && !m->contended) {
+		if (st->n == st->cap) {
+			size_t cap = st->cap ? 2 * st->cap : 16;
+			double *w = realloc(st->walls, cap * sizeof(*w));
+			if (!w)
+				return pb_fail(err, "out of memory");
+			st->walls = w;
+			st->cap = cap;
+		}
+		st->walls[st->n++] = m->wall_s;
+	}
+	struct pb_auto_rule rule = rule_of(cell);
+	st->stop = pb_auto_decide(&rule, st->walls, st->n, st->nrun, st->spent);
+	return PB_OK;
+}
+
 static void emit(struct run_ctx *c, enum pb_run_event_kind kind)
 {
 	c->ev.kind = kind;
@@ -57,6 +110,13 @@ static int on_measure(void *ctx, unsigned rep, const struct pb_measure *in,
 	m->contended = is_contended(m, c->ev.cell->exp->contention);
 	if (m->contended)
 		c->totals->contended++;
+	m->stop = "";
+	if (is_auto(c, c->ev.cell)) {
+		if (tally_auto(c, m, err))
+			return PB_ERROR;
+		m->stop =
+		    pb_auto_stop_name(c->autos[c->ev.cell - c->cell0].stop);
+	}
 	if (pb_runs_csv_write(c->csv, c->ev.cell, rep, m, err))
 		return PB_ERROR;
 	c->totals->rows++;
@@ -74,7 +134,11 @@ static int on_measure(void *ctx, unsigned rep, const struct pb_measure *in,
 static unsigned reps_of(const struct pb_runner_opts *o,
 			const struct pb_cell *cell)
 {
-	return o->repetitions ? o->repetitions : cell->exp->repetitions;
+	if (o->repetitions)
+		return o->repetitions;
+	if (o->auto_reps || cell->exp->repetitions_auto)
+		return cell->exp->max_repetitions; /* at most */
+	return cell->exp->repetitions;
 }
 
 /* The repetition numbers of cell still to measure, into reps[]. */
@@ -145,6 +209,35 @@ static size_t block_end(const struct pb_cells *cells, size_t first)
 	return k;
 }
 
+static int run_one(struct run_ctx *c, const struct pb_cell *cell, unsigned rep,
+		   bool warm, struct pb_err *err);
+static bool wants(const struct run_ctx *c, const struct pb_cell *cell,
+		  unsigned round);
+
+/* A cell of `repetitions: auto` in sequential order: one repetition per
+ * process until the rule stops it. */
+static int run_cell_auto(struct run_ctx *c, const struct pb_cell *cell,
+			 struct pb_err *err)
+{
+	bool warm = false;
+	int rc = PB_OK;
+
+	if (pb_probe_round(c->probe, cell->exp,
+			   (unsigned)(c->ev.cell_index + 1), err))
+		return PB_ERROR;
+	emit(c, PB_EV_CELL_START);
+	for (unsigned r = 1;
+	     r <= reps_of(c->opts, cell) && rc == PB_OK && !pb_interrupted;
+	     r++) {
+		if (!wants(c, cell, r))
+			continue;
+		rc = run_one(c, cell, r, warm, err);
+		warm = true;
+	}
+	emit(c, PB_EV_CELL_DONE);
+	return rc;
+}
+
 static int run_sequential(struct run_ctx *c, const struct pb_cells *cells,
 			  size_t first, size_t end, unsigned *reps,
 			  struct pb_err *err)
@@ -154,7 +247,10 @@ static int run_sequential(struct run_ctx *c, const struct pb_cells *cells,
 	for (size_t k = first; k < end && rc == PB_OK && !pb_interrupted; k++) {
 		c->ev.cell = &cells->items[k];
 		c->ev.cell_index = k;
-		rc = run_cell(c, &cells->items[k], reps, err);
+		if (is_auto(c, &cells->items[k]))
+			rc = run_cell_auto(c, &cells->items[k], err);
+		else
+			rc = run_cell(c, &cells->items[k], reps, err);
 	}
 	return rc;
 }
@@ -183,7 +279,9 @@ static bool wants(const struct run_ctx *c, const struct pb_cell *cell,
 {
 	return round <= reps_of(c->opts, cell) &&
 	       !(c->opts->have_row &&
-		 c->opts->have_row(c->opts->have_ctx, cell->id, round));
+		 c->opts->have_row(c->opts->have_ctx, cell->id, round)) &&
+	       !(is_auto(c, cell) &&
+		 c->autos[cell - c->cell0].stop != PB_AUTO_GO_ON);
 }
 
 /*
@@ -261,14 +359,20 @@ int pb_runner_run(const struct pb_cells *cells,
 			    .csv = csv,
 			    .totals = totals,
 			    .t0 = now_s(),
-			    .probe = &totals->probe};
+			    .probe = &totals->probe,
+			    .cell0 = cells->items,
+			    .autos = calloc(cells->n ? cells->n : 1,
+					    sizeof(struct auto_state))};
 	int rc = PB_OK;
 
 	*totals = (struct pb_runner_totals){0};
 	totals->probe.csv = opts->capacity;
 	totals->probe.t0 = c.t0;
-	if (!reps)
+	if (!reps || !c.autos) {
+		free(reps);
+		free(c.autos);
 		return pb_fail(err, "out of memory");
+	}
 	c.ev.ncells = cells->n;
 	c.ev.reps_total = count_missing(cells, opts, reps);
 	for (size_t k = 0; k < cells->n && rc == PB_OK && !pb_interrupted;) {
@@ -280,6 +384,9 @@ int pb_runner_run(const struct pb_cells *cells,
 		k = end;
 	}
 	totals->interrupted = pb_interrupted != 0;
+	for (size_t k = 0; k < cells->n; k++)
+		free(c.autos[k].walls);
+	free(c.autos);
 	free(reps);
 	return rc;
 }

@@ -49,6 +49,7 @@ struct pb_run_event {
 struct pb_runner_opts {
 	bool isolate;
 	unsigned repetitions; /* 0: as each experiment says */
+	bool auto_reps;	      /* --repetitions auto (run/auto_reps.h) */
 	/* Resume: true when runs.csv already holds that row. NULL: none. */
 	bool (*have_row)(void *ctx, size_t cell_id, unsigned rep);
 	void *have_ctx;
