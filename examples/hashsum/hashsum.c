@@ -3,34 +3,31 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-enum { P_SIZE, P_TASKS };
 static const struct pb_param params[] = {
-    [P_SIZE] = {"size", PB_SIZE, "64M", 1, PB_NO_MAX, NULL, "bytes to hash"},
-    [P_TASKS] = {"tasks", PB_INT, "16", 1, 1e6, NULL, "blocks, one per task"},
+    {"size", PB_SIZE, "64M", 1, PB_NO_MAX, NULL, "bytes to hash"},
+    {"tasks", PB_INT, "16", 1, 1e6, NULL, "blocks, one per task"},
 };
 static const struct pb_metric metrics[] = {
     {"hash", "", "XOR of the blocks' FNV-1a hashes", 0},
-    {"gb_per_s", "GB/s", "bytes hashed per timed second", PB_METRIC_PER_SECOND},
+    {"gb_per_s", "GB/s", "bytes hashed", PB_METRIC_PER_SECOND},
 };
 
 struct state {
-	unsigned char *buf;
 	uint64_t size, tasks;
+	unsigned char buf[]; /* size bytes of xorshift64 output */
 };
 
 static int setup(const struct pb_args *args, struct pb_host *host, void **state,
 		 size_t *ntasks, struct pb_err *err)
 {
-	struct state *st = calloc(1, sizeof(*st));
-	uint64_t x = host->seed | 1;
+	uint64_t size = (uint64_t)args->values[0].u.i, x = host->seed | 1;
+	struct state *st = malloc(sizeof(*st) + size);
 
 	if (!st)
-		return pb_fail(err, "out of memory");
-	st->size = (uint64_t)args->values[P_SIZE].u.i;
-	st->tasks = (uint64_t)args->values[P_TASKS].u.i;
-	if (!(st->buf = malloc(st->size)))
-		return free(st), pb_fail(err, "out of memory");
-	for (uint64_t k = 0; k < st->size; k++) { /* xorshift64 */
+		return pb_fail(err, "out of memory for %llu bytes",
+			       (unsigned long long)size);
+	*st = (struct state){size, (uint64_t)args->values[1].u.i};
+	for (uint64_t k = 0; k < size; k++) { /* xorshift64 */
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		st->buf[k] = (unsigned char)x;
 	}
@@ -43,11 +40,11 @@ static int run_task(void *state, void *worker, size_t task, void *result,
 		    struct pb_err *err)
 {
 	const struct state *st = state;
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 14695981039346656037ULL,
+		 end = st->size * (task + 1) / st->tasks;
 
 	(void)worker, (void)err;
-	for (uint64_t k = st->size * task / st->tasks;
-	     k < st->size * (task + 1) / st->tasks; k++)
+	for (uint64_t k = st->size * task / st->tasks; k < end; k++)
 		h = (h ^ st->buf[k]) * 1099511628211ULL;
 	memcpy(result, &h, sizeof(h));
 	return PB_OK;
@@ -68,18 +65,12 @@ static int reduce(void *state, const void *results, size_t ntasks,
 	return PB_OK;
 }
 
-static void teardown(void *state)
-{
-	free(((struct state *)state)->buf);
-	free(state);
-}
-
 static const struct pb_workload_hooks hooks = {
     .size = sizeof(struct pb_workload_hooks),
     .setup = setup,
     .run_task = run_task,
     .reduce = reduce,
-    .teardown = teardown};
+    .teardown = free};
 
 PB_EXPORT const struct pb_plugin PB_PLUGIN_SYMBOL = {
     PB_PLUGIN_HEADER(PB_KIND_WORKLOAD, "hashsum", "FNV-1a over a buffer",
