@@ -55,6 +55,17 @@ CORE_LIB := $(BUILD)/libpbcore.a
 # A plugin is plugins/<kind>/<name>.c; an optional <name>.pkgs beside it
 # names the pkg-config packages it links with.
 PLUGIN_SRC := $(wildcard plugins/workloads/*.c plugins/strategies/*.c)
+# The mpi strategy and its rank program need Open MPI's headers (Debian:
+# libopenmpi-dev); without them (or with MPI=0) both are left out.
+HAVE_MPI := $(if $(filter 0,$(MPI)),,$(shell pkg-config --exists ompi-c 2>/dev/null && echo 1))
+ifeq ($(HAVE_MPI),1)
+MPI_WORKER := $(BUILD)/plugins/parabench-mpi-worker
+else
+PLUGIN_SRC := $(filter-out plugins/strategies/mpi.c,$(PLUGIN_SRC))
+ifeq ($(MAKELEVEL),0)
+$(info parabench: no Open MPI headers (pkg-config ompi-c; Debian libopenmpi-dev): the mpi strategy is not built)
+endif
+endif
 PLUGINS := $(foreach s,$(PLUGIN_SRC),$(BUILD)/plugins/$(basename $(notdir $(s))).so)
 # Plugins built only for the tests: misbehaving workloads (crash, hang, ...)
 # in test-plugins/, and plugins the loader must refuse in broken-plugins/.
@@ -77,7 +88,7 @@ Q := @
 endif
 
 .PHONY: all deps test run bench fuzz format clean check-format install uninstall check-layers
-all: $(BUILD)/parabench $(PLUGINS)
+all: $(BUILD)/parabench $(PLUGINS) $(MPI_WORKER)
 
 deps:
 	@scripts/install-deps.sh
@@ -109,6 +120,15 @@ $(BUILD)/plugins/%.so: $$(call plugin_src,%) include/parabench/plugin.h
 	$(Q)$(CC) $(CFLAGS_PLUGIN) $(PLUGIN_FLAGS) $(CFLAGS) $< -o $@ \
 		-MF $(BUILD)/obj/plugins/$*.d \
 		$(call pkgs_of,$<) -lm -pthread $(LDFLAGS)
+
+# The program the mpi strategy spawns as its ranks, beside the plugins.
+$(BUILD)/plugins/parabench-mpi-worker: plugins/strategies/mpi/worker.c \
+		include/parabench/plugin.h
+	@mkdir -p $(@D) $(BUILD)/obj/plugins
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS_PLUGIN) $(CFLAGS) $< -o $@ \
+		-MF $(BUILD)/obj/plugins/parabench-mpi-worker.d \
+		$(shell pkg-config --cflags --libs ompi-c) -ldl $(LDFLAGS)
 
 $(BUILD)/test-plugins/%.so: tests/plugins/%.c include/parabench/plugin.h
 	@mkdir -p $(@D)
@@ -195,7 +215,7 @@ INSTALL_DIRS = bin lib/parabench/plugins lib/pkgconfig include/parabench \
 install: all
 	install -d $(addprefix $(INSTALL_ROOT)/,$(INSTALL_DIRS))
 	install -m 755 $(BUILD)/parabench $(INSTALL_ROOT)/bin/
-	install -m 755 $(PLUGINS) $(INSTALL_ROOT)/lib/parabench/plugins/
+	install -m 755 $(PLUGINS) $(MPI_WORKER) $(INSTALL_ROOT)/lib/parabench/plugins/
 	install -m 644 include/parabench/plugin.h $(INSTALL_ROOT)/include/parabench/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		parabench.pc.in > $(INSTALL_ROOT)/lib/pkgconfig/parabench.pc
@@ -213,7 +233,7 @@ uninstall:
 		$(INSTALL_ROOT)/share/man/man1/parabench.1 \
 		$(INSTALL_ROOT)/share/man/man5/parabench-experiment.5 \
 		$(INSTALL_ROOT)/share/doc/parabench/writing-plugins.md \
-		$(addprefix $(INSTALL_ROOT)/lib/parabench/plugins/,$(notdir $(PLUGINS)))
+		$(addprefix $(INSTALL_ROOT)/lib/parabench/plugins/,$(notdir $(PLUGINS) $(MPI_WORKER)))
 	rm -rf $(INSTALL_ROOT)/share/parabench
 	-rmdir $(INSTALL_ROOT)/lib/parabench/plugins $(INSTALL_ROOT)/lib/parabench \
 		$(INSTALL_ROOT)/include/parabench $(INSTALL_ROOT)/share/doc/parabench 2>/dev/null

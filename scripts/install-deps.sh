@@ -18,6 +18,8 @@ NEEDED=(
   "libcurl4-openssl-dev:pkg:libcurl"
   "libmicrohttpd-dev:pkg:libmicrohttpd"
   "python3-dev:pkg:python3-embed"
+  "libopenmpi-dev:pkg:ompi-c"
+  "openmpi-bin:cmd:orted"
   "gnuplot-nox:cmd:gnuplot"
   "clang:cmd:clang"
   "libclang-rt-14-dev:file:/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a"

@@ -106,7 +106,7 @@ for t in "$@"; do
   fi
   out=$(${pre:+env LD_PRELOAD=$pre} ${TEST_WRAPPER:-} "$t" --short-filename "${filter[@]}" 2>&1)
   rc=$?
-  echo "$out" | grep -v '^\[====\] Synthesis' | grep -E '^\[(FAIL|----|ERR|WARN)\]|^==[0-9]+==' || true
+  echo "$out" | grep -v '^\[====\] Synthesis' | grep -E '^\[(FAIL|----|ERR|WARN|SKIP)\]|^==[0-9]+==' || true
   syn=$(echo "$out" | grep 'Synthesis:' | tail -1)
   p=$(echo "$syn" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
   f=$(echo "$syn" | sed -n 's/.*Failing: \([0-9]*\).*/\1/p')
