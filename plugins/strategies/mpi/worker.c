@@ -105,7 +105,9 @@ static void on_exit_note(int status, void *arg)
 
 static void install_notes(const struct pbm_job_head *h, int r)
 {
-	static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+	/* SIGTERM too: Open MPI stops a job's other ranks with it. */
+	static const int sigs[] = {SIGSEGV, SIGBUS,  SIGFPE,
+				   SIGILL,  SIGABRT, SIGTERM};
 	struct sigaction sa = {.sa_handler = on_crash};
 
 	if (!h->note_dir[0])
