@@ -154,3 +154,26 @@ Test(e2e_contention, a_threshold_no_load_reaches_flags_nothing)
 	}
 	pb_csv_free(&t);
 }
+
+Test(e2e_contention, the_terminal_ends_with_the_warnings)
+{
+	struct busy b;
+	struct pbt_proc p;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* Every row contended, 2 repetitions: too few clean rows, so the
+	 * report warns, and the run repeats its warnings on stderr. */
+	pbt_write("w.yaml", "name: w\nworkload: pi\n"
+			    "params: {samples: 1e8, tasks: 8}\n"
+			    "strategies: [serial]\nworkers: [1]\n"
+			    "repetitions: 2\nwarmup: 0\n");
+	start_busy(&b, (int)cores);
+	pbt_parabench(&p,
+		      (const char *[]){"run", "w.yaml", "--out", "res", NULL});
+	stop_busy(&b);
+	cr_assert_eq(p.status, 0, "exit %d: %s", p.status, p.err);
+	const char *w = strstr(p.err, "warnings (see report.md):\n");
+	cr_assert(w, "%s", p.err);
+	cr_assert(strstr(w, "too few clean rows"), "%s", p.err);
+	pbt_proc_free(&p);
+}

@@ -5,6 +5,11 @@
 #include "cli_machine.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/file.h"
 
 #include "lib/machine.h"
 #include "lib/path.h"
@@ -69,4 +74,35 @@ int cli_machine_open_capacity(const char *dir, struct pb_capacity_csv *csv,
 	if (pb_path_join(path, sizeof(path), dir, "capacity.csv", err))
 		return PB_ERROR;
 	return pb_capacity_csv_open(csv, path, err);
+}
+
+void cli_print_warnings(const char *dir)
+{
+	char path[PB_PATH_MAX], *text = NULL;
+	size_t len;
+	struct pb_err err;
+
+	if (pb_path_join(path, sizeof(path), dir, "report.md", &err) ||
+	    pb_read_whole_file(path, &text, &len, &err))
+		return;
+	const char *w = strstr(text, "\n## Warnings\n");
+	const char *end = w ? strstr(w + 1, "\n## ") : NULL;
+	size_t shown = 0;
+	for (const char *p = w; p && p < (end ? end : text + len);) {
+		const char *nl = strchr(p + 1, '\n');
+		size_t n = (size_t)((nl ? nl : text + len) - (p + 1));
+		if (strncmp(p + 1, "- ", 2) == 0) {
+			if (!shown++)
+				fputs("warnings (see report.md):\n", stderr);
+			/* Text from names in the files: no control bytes. */
+			for (size_t k = 0; k < n; k++) {
+				unsigned char ch = (unsigned char)p[1 + k];
+				fputc(ch < 0x20 || ch == 0x7f ? '?' : ch,
+				      stderr);
+			}
+			fputc('\n', stderr);
+		}
+		p = nl;
+	}
+	free(text);
 }

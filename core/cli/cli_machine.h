@@ -24,4 +24,11 @@ void cli_machine_end(json_t *extra, const struct pb_runner_totals *t);
 int cli_machine_open_capacity(const char *dir, struct pb_capacity_csv *csv,
 			      struct pb_err *err);
 
+/*
+ * Prints the Warnings of dir/report.md (its "- " lines: the sanity
+ * warnings of the analysis and the report) to stderr; nothing when there
+ * are none or the report cannot be read.
+ */
+void cli_print_warnings(const char *dir);
+
 #endif

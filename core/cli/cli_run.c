@@ -365,8 +365,9 @@ static void catch_signals(void)
 /* Analysis, charts and report: failures here are reported, not fatal. */
 static void report(struct run *r)
 {
-	if (!r->o.no_report)
-		cli_finish_report(r->dir, r->o.quiet);
+	if (!r->o.no_report && cli_finish_report(r->dir, r->o.quiet) == PB_OK &&
+	    !r->o.quiet)
+		cli_print_warnings(r->dir);
 }
 
 static int measure(struct run *r)

@@ -56,8 +56,8 @@ static void contended_cells(struct report *r, size_t total)
 			      ": %.0f of its ok rows were measured while "
 			      "other processes were busy, and too few clean "
 			      "rows remained, so its figures include them; "
-			      "run it again on a quieter machine, or with "
-			      "--wait-idle or more repetitions\n",
+			      "run it again on a quieter machine or with "
+			      "more repetitions\n",
 			      n);
 	}
 	pb_buf_printf(&r->out,
