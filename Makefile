@@ -63,7 +63,7 @@ MPI_WORKER := $(BUILD)/plugins/parabench-mpi-worker
 else
 PLUGIN_SRC := $(filter-out plugins/strategies/mpi.c,$(PLUGIN_SRC))
 ifeq ($(MAKELEVEL),0)
-$(info parabench: no Open MPI headers (pkg-config ompi-c; Debian libopenmpi-dev): the mpi strategy is not built)
+$(info parabench: $(if $(filter 0,$(MPI)),MPI=0,no Open MPI headers (pkg-config ompi-c; Debian libopenmpi-dev)): the mpi strategy is not built)
 endif
 endif
 PLUGINS := $(foreach s,$(PLUGIN_SRC),$(BUILD)/plugins/$(basename $(notdir $(s))).so)

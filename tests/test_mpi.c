@@ -31,16 +31,36 @@
 #endif
 #endif
 
+/* Why the mpi tests cannot run in this build, or NULL when they can. */
+static const char *skip_reason(void)
+{
+#ifdef SANITIZED
+	return "Open MPI is not instrumented and trips the sanitizers; the "
+	       "plain `make test` runs the mpi tests";
+#endif
+	if (!pbt_have_strategy("mpi"))
+		return "this build has no mpi strategy (no Open MPI headers: "
+		       "Debian libopenmpi-dev)";
+	return NULL;
+}
+
 /* Skips the test, saying why, unless the mpi strategy can run here. */
 static void need_mpi(void)
 {
-#ifdef SANITIZED
-	cr_skip_test("Open MPI is not instrumented and trips the sanitizers; "
-		     "the plain `make test` runs the mpi tests");
-#endif
-	if (!pbt_have_strategy("mpi"))
-		cr_skip_test("this build has no mpi strategy (no Open MPI "
-			     "headers: Debian libopenmpi-dev)");
+	const char *why = skip_reason();
+
+	if (why)
+		cr_skip_test("%s", why);
+}
+
+/* Says it once, where scripts/run-tests.sh shows it, not only per test. */
+ReportHook(PRE_ALL)(struct criterion_test_set *set)
+{
+	const char *why = skip_reason();
+
+	(void)set;
+	if (why)
+		printf("[SKIP] test_mpi: %s\n", why);
 }
 
 static const char *const schedules[] = {"schedule=dynamic; chunk=1",

@@ -769,9 +769,22 @@ static void end_children(void)
  */
 static void on_cell_death(int sig)
 {
+	static char rm[] = "rm", rf[] = "-rf", dashes[] = "--";
+	char *const argv[] = {rm, rf, dashes, mpi_dir, NULL};
+	char *const envp[] = {NULL};
+
 	(void)sig;
-	if (daemon_pid > 0)
+	if (daemon_pid > 0) {
 		kill((pid_t)daemon_pid, SIGKILL);
+		waitpid((pid_t)daemon_pid, NULL, 0);
+	}
+	/*
+	 * The runner may be gone too (killed), and with it whoever would
+	 * remove our folder: this process becomes rm (execve and the calls
+	 * above are async-signal-safe; no shell).
+	 */
+	if (mpi_dir[0])
+		execve("/bin/rm", argv, envp);
 	_exit(PBS_EXIT_LOST);
 }
 
