@@ -177,3 +177,48 @@ Test(e2e_contention, the_terminal_ends_with_the_warnings)
 	cr_assert(strstr(w, "too few clean rows"), "%s", p.err);
 	pbt_proc_free(&p);
 }
+
+Test(e2e_contention, wait_idle_waits_then_measures_anyway)
+{
+	struct busy b;
+	struct pbt_proc p;
+	struct pb_csv t;
+	struct pb_err err = {{0}};
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* The cores stay busy: every wait ends at its limit, the rows are
+	 * measured all the same and flagged. */
+	pbt_write("w.yaml", "name: w\nworkload: pi\n"
+			    "params: {samples: 1e8, tasks: 8}\n"
+			    "strategies: [serial]\nworkers: [1]\n"
+			    "repetitions: 2\nwarmup: 0\n");
+	start_busy(&b, (int)cores);
+	pbt_parabench(&p, (const char *[]){"run", "w.yaml", "--out", "res",
+					   "--no-report", "--wait-idle=0.3s",
+					   NULL});
+	stop_busy(&b);
+	cr_assert_eq(p.status, 0, "exit %d: %s", p.status, p.err);
+	cr_assert(strstr(p.err, "waiting for other processes ("), "%s", p.err);
+	cr_assert(strstr(p.err, "at most 0.3s"), "%s", p.err);
+	pbt_proc_free(&p);
+	cr_assert_eq(pb_csv_read("res/runs.csv", 0, &t, &err), PB_OK, "%s",
+		     err.msg);
+	cr_assert_eq(t.nrows, 2);
+	for (size_t r = 0; r < t.nrows; r++)
+		cr_assert_str_eq(pb_csv_get(&t, r, "contended"), "1");
+	pb_csv_free(&t);
+}
+
+Test(e2e_contention, a_bad_wait_idle_is_bad_usage)
+{
+	struct pbt_proc p;
+
+	pbt_write("w.yaml", "name: w\nworkload: pi\nstrategies: [serial]\n");
+	pbt_parabench(&p, (const char *[]){"run", "w.yaml", "--out", "res",
+					   "--wait-idle=0", NULL});
+	cr_assert_eq(p.status, 2, "%s", p.err);
+	cr_assert(strstr(p.err, "--wait-idle=0: expected a duration"), "%s",
+		  p.err);
+	pbt_proc_free(&p);
+	cr_assert_neq(access("res", F_OK), 0, "nothing created");
+}

@@ -189,6 +189,14 @@ void cli_progress_event(void *ctx, const struct pb_run_event *ev)
 	case PB_EV_ROUND_DONE:
 		round_line(p, ev);
 		break;
+	case PB_EV_WAITING:
+		if (p->mode == PROGRESS_BAR)
+			fprintf(p->out, "\r\033[K");
+		fprintf(p->out,
+			"waiting for other processes (%.2f CPUs busy) before "
+			"cell %zu, at most %gs\n",
+			ev->busy_cpus, ev->cell->id, ev->wait_limit_s);
+		break;
 	}
 }
 

@@ -43,6 +43,8 @@ static const char run_usage[] =
     "  --repetitions N     measured repetitions per cell, for every "
     "experiment;\n"
     "                      auto: until the median is known to `precision`\n"
+    "  --wait-idle[=SECS]  before each repetition, wait at most SECS (30)\n"
+    "                      for other processes to quiet down\n"
     "  --plugin-dir DIR    load plugins from DIR too (repeatable)\n"
     "  --no-isolate        run cells in this process (for gdb); a crash "
     "ends the run\n"
@@ -68,6 +70,7 @@ struct run_opts {
 	size_t ndirs;
 	unsigned repetitions;
 	bool repetitions_auto; /* --repetitions auto */
+	double wait_idle_s;    /* --wait-idle[=SECONDS]; 0: not given */
 	bool dry_run, no_isolate, no_report, quiet;
 };
 
@@ -101,6 +104,23 @@ static int parse_repetitions(const char *text, unsigned *out)
 	return PB_OK;
 }
 
+/* --wait-idle alone is 30 s; --wait-idle=5s a duration above 0. */
+static int parse_wait_idle(const char *text, double *out)
+{
+	struct pb_err why;
+
+	*out = 30;
+	if (!text)
+		return PB_OK;
+	if (pb_parse_duration(text, out, &why) || !(*out > 0) || *out > 86400) {
+		cli_error("--wait-idle=%s: expected a duration above 0, up to "
+			  "a day (5, 500ms, 2m)",
+			  text);
+		return PB_ERROR;
+	}
+	return PB_OK;
+}
+
 /* Returns -1 to go on, else the exit status. */
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
@@ -108,6 +128,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	    {"out", required_argument, NULL, 'o'},
 	    {"dry-run", no_argument, NULL, 'n'},
 	    {"repetitions", required_argument, NULL, 'r'},
+	    {"wait-idle", optional_argument, NULL, 'W'},
 	    {"plugin-dir", required_argument, NULL, 'p'},
 	    {"no-isolate", no_argument, NULL, 'I'},
 	    {"no-report", no_argument, NULL, 'R'},
@@ -130,6 +151,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			o->repetitions_auto = strcmp(optarg, "auto") == 0;
 			if (!o->repetitions_auto &&
 			    parse_repetitions(optarg, &o->repetitions))
+				return EXIT_USAGE;
+			break;
+		case 'W':
+			if (parse_wait_idle(optarg, &o->wait_idle_s))
 				return EXIT_USAGE;
 			break;
 		case 'p':
@@ -379,6 +404,7 @@ static int measure(struct run *r)
 	    .isolate = !r->o.no_isolate,
 	    .repetitions = r->o.repetitions,
 	    .auto_reps = r->o.repetitions_auto,
+	    .wait_idle_s = r->o.wait_idle_s,
 	    .have_row = r->o.resume ? pb_resume_have_row : NULL,
 	    .have_ctx = &r->resume,
 	    .on_event = cli_progress_event,

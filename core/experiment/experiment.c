@@ -37,6 +37,9 @@
  *                             # compact or scatter; a list is an axis
  *   counters: [task-clock, page-faults]   # kernel counters per repetition
  *                             # (core/lib/counters.h lists the events)
+ *   wait_idle: 30s            # before each repetition, wait at most this
+ *                             # long for others to use less than
+ *                             # `contention` CPUs (default 0: no wait)
  *   contention: 0.1           # CPUs other processes may use on average
  *                             # over a timed span before its row is
  *                             # flagged contended (0..4096, default 0.1)

@@ -77,8 +77,9 @@ struct pb_experiment {
 	double precision;      /* auto: default 0.02 */
 	unsigned max_repetitions; /* auto: default 30 */
 	double max_time_s;	  /* auto: per cell; 0 (default) = none */
-	struct pb_mark mark;	  /* where the experiment starts */
-	const char *dir; /* the file's folder (absolute when resolvable):
+	double wait_idle_s;  /* wait for quiet before each repetition; 0 off */
+	struct pb_mark mark; /* where the experiment starts */
+	const char *dir;     /* the file's folder (absolute when resolvable):
 			    relative paths in parameters start there */
 };
 

@@ -32,6 +32,7 @@ const char *const pb_exp_key_names[NKEYS] = {
     [K_PRECISION] = "precision",
     [K_MAX_REPETITIONS] = "max_repetitions",
     [K_MAX_TIME] = "max_time",
+    [K_WAIT_IDLE] = "wait_idle",
     [K_EXPERIMENTS] = "experiments",
 };
 
@@ -54,6 +55,8 @@ static const struct pb_param p_max_repetitions = {
     .name = "max_repetitions", .type = PB_INT, .min = 5, .max = 10000};
 static const struct pb_param p_max_time = {
     .name = "max_time", .type = PB_DURATION, .min = 0, .max = PB_NO_MAX};
+static const struct pb_param p_wait_idle = {
+    .name = "wait_idle", .type = PB_DURATION, .min = 0, .max = 86400};
 static const struct pb_param p_contention = {
     .name = "contention", .type = PB_FLOAT, .min = 0, .max = PB_MAX_WORKERS};
 static const struct pb_param p_order = {
@@ -145,6 +148,18 @@ static int read_max_repetitions(struct ctx *c, yaml_node_t *key, yaml_node_t *v,
 	if (pb_exp_parse_setting(c, &p_max_repetitions, key, v, &x))
 		return PB_ERROR;
 	e->max_repetitions = (unsigned)x.u.i;
+	return PB_OK;
+}
+
+static int read_wait_idle(struct ctx *c, yaml_node_t *key, yaml_node_t *v,
+			  bool own, struct pb_experiment *e)
+{
+	struct pb_value x;
+
+	(void)own;
+	if (pb_exp_parse_setting(c, &p_wait_idle, key, v, &x))
+		return PB_ERROR;
+	e->wait_idle_s = x.u.f;
 	return PB_OK;
 }
 
@@ -439,6 +454,7 @@ const struct pb_exp_reader pb_exp_readers[] = {
     {K_PRECISION, read_precision},
     {K_MAX_REPETITIONS, read_max_repetitions},
     {K_MAX_TIME, read_max_time},
+    {K_WAIT_IDLE, read_wait_idle},
     {K_WORKLOAD, read_workload},
     {K_PARAMS, read_params_shape},
     {K_STRATEGIES, read_strategies},

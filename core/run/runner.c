@@ -100,6 +100,37 @@ static void emit(struct run_ctx *c, enum pb_run_event_kind kind)
 		c->opts->on_event(c->opts->event_ctx, &c->ev);
 }
 
+/*
+ * --wait-idle / wait_idle: until other processes use at most the
+ * experiment's `contention` CPUs over a 100 ms window, for at most the
+ * limit; then the repetition runs anyway (and its row is flagged).
+ */
+static void wait_idle(struct run_ctx *c, const struct pb_cell *cell)
+{
+	const struct pb_experiment *e = cell->exp;
+	double limit =
+	    c->opts->wait_idle_s > 0 ? c->opts->wait_idle_s : e->wait_idle_s;
+	double start = now_s();
+	bool said = false;
+
+	while (limit > 0 && !pb_interrupted) {
+		struct pb_cpu_times a = pb_cpu_times_now(), b;
+		struct timespec pause = {0, 100 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+		b = pb_cpu_times_now();
+		double busy = pb_other_cpu_s(&a, &b, 0) / (b.at - a.at);
+		if (!(busy > e->contention) || now_s() - start >= limit)
+			break;
+		if (!said) {
+			c->ev.cell = cell;
+			c->ev.busy_cpus = busy;
+			c->ev.wait_limit_s = limit;
+			emit(c, PB_EV_WAITING);
+			said = true;
+		}
+	}
+}
+
 static int on_measure(void *ctx, unsigned rep, const struct pb_measure *in,
 		      struct pb_err *err)
 {
@@ -193,6 +224,7 @@ static int run_cell(struct run_ctx *c, const struct pb_cell *cell,
 	if (pb_probe_round(c->probe, cell->exp,
 			   (unsigned)(c->ev.cell_index + 1), err))
 		return PB_ERROR;
+	wait_idle(c, cell);
 	emit(c, PB_EV_CELL_START);
 	int rc = pb_supervise_cell(&job, err);
 	emit(c, PB_EV_CELL_DONE);
@@ -271,6 +303,7 @@ static int run_one(struct run_ctx *c, const struct pb_cell *cell, unsigned rep,
 	    .ctx = c,
 	};
 
+	wait_idle(c, cell);
 	return pb_supervise_cell(&job, err);
 }
 

@@ -32,6 +32,7 @@ enum pb_run_event_kind {
 	PB_EV_CELL_DONE,
 	PB_EV_ROUND_START, /* interleaved order: a round begins */
 	PB_EV_ROUND_DONE,
+	PB_EV_WAITING, /* --wait-idle: the machine is busy, waiting */
 };
 
 /* What the runner tells its caller (the CLI draws progress from it). */
@@ -44,12 +45,14 @@ struct pb_run_event {
 	const struct pb_measure *measure; /* PB_EV_REP_DONE */
 	size_t reps_done, reps_total;	  /* over the whole run */
 	unsigned round, nrounds;	  /* interleaved order: 1-based */
+	double busy_cpus, wait_limit_s;	  /* PB_EV_WAITING */
 };
 
 struct pb_runner_opts {
 	bool isolate;
 	unsigned repetitions; /* 0: as each experiment says */
 	bool auto_reps;	      /* --repetitions auto (run/auto_reps.h) */
+	double wait_idle_s;   /* --wait-idle; 0: as each experiment says */
 	/* Resume: true when runs.csv already holds that row. NULL: none. */
 	bool (*have_row)(void *ctx, size_t cell_id, unsigned rep);
 	void *have_ctx;
