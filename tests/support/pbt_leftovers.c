@@ -34,13 +34,15 @@ void pbt_snapshot(struct pbt_snapshot *s)
 	s->nshm = 0;
 	/*
 	 * Criterion's own entries (bxf*) come and go with parallel tests, and
-	 * so do Open MPI's (vader_segment.*, open_mpi.*) while test_mpi runs beside this
+	 * so do Open MPI's (vader_segment.*, open_mpi.*) and the mpi strategy's
+	 * session folders (parabench-mpi-*) while test_mpi runs beside this
 	 * test; test_mpi checks its own cleanup.
 	 */
 	while (d && (e = readdir(d)))
 		if (e->d_name[0] != '.' && strncmp(e->d_name, "bxf", 3) != 0 &&
 		    strncmp(e->d_name, "vader_segment.", 14) != 0 &&
 		    strncmp(e->d_name, "open_mpi.", 9) != 0 &&
+		    strncmp(e->d_name, "parabench-mpi-", 14) != 0 &&
 		    s->nshm < PBT_MAX_SHM)
 			snprintf(s->shm[s->nshm++], sizeof(s->shm[0]), "%s",
 				 e->d_name);
