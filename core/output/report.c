@@ -16,6 +16,7 @@
 #include "report_groups.h"
 #include "report_machine.h"
 #include "report_md.h"
+#include "report_sanity.h"
 #include "report_state.h"
 
 static const char *meta(const struct report *r, const char *key)
@@ -235,6 +236,7 @@ int pb_report_dir(const char *dir, struct pb_err *err)
 	experiment_text(&r);
 	pb_report_groups(&r);
 	pb_report_machine(&r);
+	pb_report_sanity(&r);
 	if (r.meta && strcmp(meta(&r, "status"), "complete"))
 		pb_buf_printf(&r.warn, "- the run is %s, not complete\n",
 			      *meta(&r, "status") ? meta(&r, "status")

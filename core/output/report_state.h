@@ -5,7 +5,8 @@
  * declares what it provides: report.c writes report.md (the heading,
  * environment, experiment, warnings and methods sections) and calls
  * report_groups.c for the Results section, one part per group, and
- * report_machine.c for the machine during the run; all write
+ * report_machine.c for the machine during the run, report_sanity.c for
+ * the sanity warnings; all write
  * Markdown text through report_md. Nothing calls back into report.c. The
  * public interface is report.h.
  */
