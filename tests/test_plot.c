@@ -316,12 +316,13 @@ Test(plot, hostile_names_never_run)
 	    "\",\"a" HOSTILE "\",5,\n"
 	    "\"e" HOSTILE "\",7,w,\"t" HOSTILE "\",4,1,ok,0.3,\"2" HOSTILE
 	    "\",\"a" HOSTILE "\",5,\n");
+	/* The metric has a unit (hostile too): it gets a chart. */
 	pbt_write_in(tmp, "experiments.csv",
 		     "experiment,description,workload,workload_params,"
 		     "strategy_params,baseline_strategy,baseline_workers,"
-		     "fit_oversubscribed,cores\n"
+		     "fit_oversubscribed,cores,metric_units\n"
 		     "\"e" HOSTILE "\",\"d" HOSTILE "\",w,size,tag,\"s" HOSTILE
-		     "\",1,false,2\n");
+		     "\",1,false,2,\"m" HOSTILE "=GB/s" HOSTILE "\"\n");
 	pbt_write_in(tmp, "meta.json",
 		     "{\"host\": \"h'\\nsystem 'touch PWNED' #\", "
 		     "\"cores\": 2}\n");
@@ -337,6 +338,15 @@ Test(plot, hostile_names_never_run)
 			     scripts[k]);
 		cr_assert_not(pwned(charts));
 	}
+	snprintf(meta, sizeof(meta),
+		 "%s/charts/metric-mx__system__touch_"
+		 "PWNED____touch_PWNED___m-ex__system__touch_PWNED____touch_"
+		 "PWNED___m-1.gp",
+		 tmp);
+	cr_assert(pbt_file_has(meta, "set ylabel 'mx'' system ''touch "
+				     "PWNED'' #`touch PWNED` @m (GB/sx''"));
+	cr_assert_eq(gnuplot_in(charts, meta + strlen(charts) + 1), 0);
+	cr_assert_not(pwned(charts));
 	snprintf(meta, sizeof(meta), "%s/charts/%s", tmp, scripts[0]);
 	cr_assert(pbt_file_has(meta, "'tx'' system ''touch PWNED'' "
 				     "#`touch PWNED` @m (tag=ax'' system"));
