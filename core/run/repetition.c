@@ -10,9 +10,9 @@
 
 #include "binding.h"
 
+#include "lib/machine.h"
 #include "lib/msg.h"
 #include "plugin/abi.h"
-#include "lib/machine.h"
 
 struct snapshot {
 	struct timespec wall;
