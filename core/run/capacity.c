@@ -25,10 +25,11 @@ struct probe {
 	uint64_t iters;
 };
 
-/* The loop: a 64-bit LCG kept in a register; the result is stored once
- * through a volatile so the compiler cannot drop the work. */
-static volatile uint64_t sink;
-
+/*
+ * The loop: a 64-bit LCG kept in a register; the result leaves as the
+ * thread's return value (read by nobody, but the compiler cannot know),
+ * so the work cannot be dropped and no two threads write one variable.
+ */
 static void *spin(void *arg)
 {
 	struct probe *p = arg;
@@ -41,8 +42,7 @@ static void *spin(void *arg)
 	pthread_mutex_unlock(&p->lock);
 	for (uint64_t k = 0; k < iters; k++)
 		x = x * 6364136223846793005u + 1442695040888963407u;
-	sink = x;
-	return NULL;
+	return (void *)(uintptr_t)x;
 }
 
 int pb_capacity_probe(unsigned threads, uint64_t iters, double *wall_s,
