@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,9 +42,14 @@ struct busy {
 	pid_t pid[MAX_BUSY];
 };
 
-/* Starts n processes that spin; returns once every one of them runs. */
+/*
+ * Starts n processes that spin; returns once every one of them runs. They
+ * die with the test's process too, should a failed assertion end it before
+ * stop_busy: a spinning orphan would load every test after it.
+ */
 static void start_busy(struct busy *b, int n)
 {
+	pid_t self = getpid();
 	int fds[2];
 	char byte;
 
@@ -55,6 +61,9 @@ static void start_busy(struct busy *b, int n)
 		cr_assert_geq(b->pid[k], 0);
 		if (b->pid[k] == 0) {
 			volatile unsigned long x = 0;
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+			    getppid() != self)
+				_exit(1);
 			close(fds[0]);
 			if (write(fds[1], "x", 1) != 1)
 				_exit(1);
