@@ -70,7 +70,7 @@ Test(report, warnings)
 
 	HAS(md, "## Warnings\n");
 	HAS(md, "1 outlier among 10 runs");
-	HAS(md, "cv 0.90 (> 0.1)");
+	HAS(md, "cv 0.90 (> 0.05)");
 	HAS(md, "rows not ok: 1 failed");
 	HAS(md, "rows not ok: 1 timeout");
 	HAS(md, "median 500.0 µs is shorter than the timer can honestly "

@@ -15,7 +15,7 @@
 #include "report_md.h"
 
 /* Thresholds of the warnings. */
-#define HIGH_CV 0.1
+#define HIGH_CV 0.05 /* runs that vary by more than 5% are worth a word */
 #define SHORT_S 1e-3
 
 static const char *sum(const struct report *r, size_t row, const char *col)
@@ -381,7 +381,7 @@ static void cell_warnings(struct report *r, const struct pb_view_group *g,
 	if (cv > HIGH_CV) {
 		part(&rest);
 		pb_buf_printf(&rest,
-			      "cv %.2f (> %.1f): the runs vary a lot; "
+			      "cv %.2f (> %.2f): the runs vary a lot; "
 			      "use more repetitions or a quieter "
 			      "machine",
 			      cv, HIGH_CV);
