@@ -21,155 +21,25 @@
  * Prints one TSV line per figure (see bench/run.sh). Exits 1 with a
  * message when a plugin cannot be loaded or a run fails.
  */
+#define _GNU_SOURCE /* program_invocation_short_name */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "bench_job.h"
 #include "bench_util.h"
-#include "lib/arena.h"
-#include "lib/path.h"
-#include "plugin/registry.h"
-#include "plugin/value.h"
 
 #define OVERHEAD_REPS 7
-
-static struct pb_registry reg;
-static struct pb_arena arena;
-
-__attribute__((noreturn, format(printf, 1, 2))) static void die(const char *fmt,
-								...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "mpi_overhead: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	exit(1);
-}
-
-/* The plugin called name, loaded from dir/name.so unless already loaded. */
-static const struct pb_plugin *load(const char *dir, const char *name,
-				    enum pb_kind kind, const char **path_out)
-{
-	static char paths[8][PB_PATH_MAX];
-	static size_t npaths;
-	const struct pb_plugin *p;
-	struct pb_err err = {{0}};
-	char *path = paths[npaths % 8];
-
-	if (pb_path_fmt(path, PB_PATH_MAX, &err, "%s/%s.so", dir, name))
-		die("%s", err.msg);
-	p = pb_registry_find(&reg, kind, name);
-	if (!p && pb_registry_load_file(&reg, path, &err))
-		die("%s", err.msg);
-	p = pb_registry_find(&reg, kind, name);
-	if (!p)
-		die("%s does not hold the plugin '%s'", path, name);
-	npaths++;
-	if (path_out)
-		*path_out = path;
-	return p;
-}
-
-/* Defaults of p, overridden by one setting "name=value" (may be NULL). */
-static struct pb_args args_of(const struct pb_plugin *p, const char *setting)
-{
-	struct pb_value *v =
-	    pb_arena_alloc(&arena, (p->nparams + 1) * sizeof(*v));
-	struct pb_err why = {{0}};
-
-	if (!v)
-		die("out of memory");
-	for (size_t k = 0; k < p->nparams; k++) {
-		const struct pb_param *q = &p->params[k];
-		size_t n = strlen(q->name);
-		bool mine = setting && strncmp(setting, q->name, n) == 0 &&
-			    setting[n] == '=';
-		int rc = mine ? pb_value_parse(q, setting + n + 1, &arena,
-					       &v[k], &why)
-			      : pb_value_default(q, &arena, &v[k], &why);
-		if (rc)
-			die("%s.%s: %s", p->name, q->name, why.msg);
-	}
-	return pb_args_of(p, v);
-}
-
-static void no_own_path(struct pb_host *host, const char *path)
-{
-	(void)host;
-	(void)path;
-}
-
-/* A workload set up for repeated execution under one strategy. */
-struct bench_job {
-	const struct pb_plugin *workload, *strategy;
-	void *state;
-	struct pb_host host;
-	struct pb_args wargs, sargs;
-	struct pb_metric_value metrics[PB_MAX_METRICS];
-	struct pb_job job;
-};
-
-static void job_setup(struct bench_job *b, const struct pb_plugin *workload,
-		      const char *wpath, const char *wsetting,
-		      const struct pb_plugin *strategy, unsigned workers)
-{
-	struct pb_err err = {{0}};
-	size_t n = 0;
-
-	b->workload = workload;
-	b->strategy = strategy;
-	b->host =
-	    (struct pb_host){.size = sizeof(b->host),
-			     .abi_version = PB_ABI_VERSION,
-			     .own_path = no_own_path,
-			     .seed = 1,
-			     .cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN)};
-	b->wargs = args_of(workload, wsetting);
-	b->sargs = args_of(strategy, NULL);
-	if (workload->workload->setup(&b->wargs, &b->host, &b->state, &n, &err))
-		die("%s setup: %s", workload->name, err.msg);
-	b->job = (struct pb_job){
-	    .size = sizeof(struct pb_job),
-	    .hooks = workload->workload,
-	    .state = b->state,
-	    .ntasks = n,
-	    .result_size = workload->result_size,
-	    .results = calloc(n ? n : 1, workload->result_size),
-	    .workers = workers,
-	    .args = &b->sargs,
-	    .workload = workload,
-	    .workload_args = &b->wargs,
-	    .host = &b->host,
-	    .metrics = strategy->nmetrics ? b->metrics : NULL,
-	    .workload_path = wpath,
-	};
-	if (!b->job.results)
-		die("out of memory for %zu results", n);
-}
-
-static void job_free(struct bench_job *b)
-{
-	free(b->job.results);
-	b->workload->workload->teardown(b->state);
-}
 
 /* Seconds of one execute (+ reduce when reduce_too) of b. */
 static double run(struct bench_job *b, bool reduce_too)
 {
 	struct pb_metric_value m[PB_MAX_METRICS];
 	struct pb_err err = {{0}};
-	int32_t status;
 	double t = bench_now_s();
 
-	for (size_t k = 0; k < b->strategy->nmetrics; k++)
-		b->metrics[k].value = NAN;
-	if (pb_strategy_execute(b->strategy, &b->job, &status, &err))
-		die("%s with %u workers: %s", b->strategy->name, b->job.workers,
-		    err.msg);
+	job_execute(b);
 	if (reduce_too && b->workload->workload->reduce(
 			      b->state, b->job.results, b->job.ntasks, m, &err))
 		die("%s reduce: %s", b->workload->name, err.msg);
@@ -201,8 +71,8 @@ static void overheads(const char *dir, const char *test_dir)
 		char name[96], ref[96];
 		unsigned w = workers[i];
 
-		job_setup(&m, empty, path, "tasks=1000", mpi, w);
-		job_setup(&f, empty, path, "tasks=1000", fork, w);
+		job_setup(&m, empty, path, "tasks=1000", mpi, NULL, w);
+		job_setup(&f, empty, path, "tasks=1000", fork, NULL, w);
 		run(&m, false); /* warm-up: the page cache, the loader */
 		run(&f, false);
 		for (int r = 0; r < OVERHEAD_REPS; r++) {
@@ -252,7 +122,7 @@ static double ceiling(const struct pb_plugin *pi, const char *path,
 	pthread_t t;
 	double one, two;
 
-	job_setup(&b, pi, path, "samples=4e8", serial, 1);
+	job_setup(&b, pi, path, "samples=4e8", serial, NULL, 1);
 	a[0] = (struct kernel_arg){&b.job, 0};
 	a[1] = (struct kernel_arg){&b.job, 1};
 	one = bench_now_s();
@@ -282,7 +152,7 @@ static void speedups(const char *dir, const char *samples)
 	snprintf(set, sizeof(set), "samples=%s", samples);
 	for (size_t k = 0; k < 3; k++) {
 		struct bench_job b;
-		job_setup(&b, pi, path, set, strategies[k], k ? 2 : 1);
+		job_setup(&b, pi, path, set, strategies[k], NULL, k ? 2 : 1);
 		t[k] = run(&b, true);
 		job_free(&b);
 	}

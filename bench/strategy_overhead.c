@@ -22,6 +22,7 @@
  * reference value, target note. Exits 1 (with a message on stderr) only
  * when a plugin cannot be loaded or a run fails.
  */
+#define _GNU_SOURCE /* program_invocation_short_name */
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -30,154 +31,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_job.h"
 #include "bench_util.h"
-#include "lib/arena.h"
-#include "lib/path.h"
-#include "plugin/registry.h"
-#include "plugin/value.h"
 
 /* Time spent on one group of probes, and the repetition bounds. */
 #define BUDGET_S 1.0
 #define MIN_REPS 15
 #define MAX_REPS 2000
-
-static struct pb_registry reg;
-static struct pb_arena arena;
-
-__attribute__((noreturn, format(printf, 1, 2))) static void die(const char *fmt,
-								...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "strategy_overhead: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	exit(1);
-}
-
-/* ---- Plugins and their arguments ------------------------------------- */
-
-/* The plugin called name, loaded from dir/name.so unless already loaded. */
-static const struct pb_plugin *load(const char *dir, const char *name,
-				    enum pb_kind kind)
-{
-	const struct pb_plugin *p = pb_registry_find(&reg, kind, name);
-	struct pb_err err = {{0}};
-	char path[PB_PATH_MAX];
-
-	if (p)
-		return p;
-	if (pb_path_fmt(path, sizeof(path), &err, "%s/%s.so", dir, name) ||
-	    pb_registry_load_file(&reg, path, &err))
-		die("%s", err.msg);
-	p = pb_registry_find(&reg, kind, name);
-	if (!p)
-		die("%s does not hold the plugin '%s'", path, name);
-	return p;
-}
-
-/* The value of parameter name in settings "a=1; b=2", or NULL. */
-static const char *setting(const char *settings, const char *name, char *buf,
-			   size_t len)
-{
-	size_t n = strlen(name);
-
-	for (const char *at = settings; at && *at;) {
-		at += strspn(at, " ;");
-		if (strncmp(at, name, n) == 0 && at[n] == '=') {
-			snprintf(buf, len, "%.*s",
-				 (int)strcspn(at + n + 1, ";"), at + n + 1);
-			return buf;
-		}
-		at += strcspn(at, ";");
-	}
-	return NULL;
-}
-
-/* Defaults of p, overridden by settings "a=1; b=2" (may be NULL). */
-static struct pb_args args_of(const struct pb_plugin *p, const char *settings)
-{
-	struct pb_value *v =
-	    pb_arena_alloc(&arena, (p->nparams + 1) * sizeof(*v));
-	struct pb_err why = {{0}};
-	char buf[256];
-
-	if (!v)
-		die("out of memory");
-	for (size_t k = 0; k < p->nparams; k++) {
-		const struct pb_param *q = &p->params[k];
-		const char *text = setting(settings, q->name, buf, sizeof(buf));
-		int rc = text ? pb_value_parse(q, text, &arena, &v[k], &why)
-			      : pb_value_default(q, &arena, &v[k], &why);
-		if (rc)
-			die("%s.%s: %s", p->name, q->name, why.msg);
-	}
-	return pb_args_of(p, v);
-}
-
-static void no_own_path(struct pb_host *host, const char *path)
-{
-	(void)host;
-	(void)path;
-}
-
-/* A workload set up for repeated execution; free with job_free. */
-struct bench_job {
-	const struct pb_plugin *workload;
-	void *state;
-	struct pb_args wargs, sargs;
-	struct pb_job job;
-};
-
-static void job_setup(struct bench_job *b, const struct pb_plugin *workload,
-		      const char *wsettings, const struct pb_plugin *strategy,
-		      const char *ssettings, unsigned workers)
-{
-	struct pb_host host = {.size = sizeof(host),
-			       .abi_version = PB_ABI_VERSION,
-			       .own_path = no_own_path,
-			       .seed = 1,
-			       .cores =
-				   (unsigned)sysconf(_SC_NPROCESSORS_ONLN)};
-	struct pb_err err = {{0}};
-	size_t n = 0;
-
-	b->workload = workload;
-	b->wargs = args_of(workload, wsettings);
-	b->sargs = args_of(strategy, ssettings);
-	if (workload->workload->setup(&b->wargs, &host, &b->state, &n, &err))
-		die("%s setup: %s", workload->name, err.msg);
-	b->job = (struct pb_job){
-	    .size = sizeof(struct pb_job),
-	    .hooks = workload->workload,
-	    .state = b->state,
-	    .ntasks = n,
-	    .result_size = workload->result_size,
-	    .results = calloc(n ? n : 1, workload->result_size),
-	    .workers = workers,
-	    .args = &b->sargs,
-	};
-	if (!b->job.results)
-		die("out of memory for %zu results", n);
-}
-
-static void job_free(struct bench_job *b)
-{
-	free(b->job.results);
-	b->workload->workload->teardown(b->state);
-}
-
-static void execute(const struct pb_plugin *strategy, const struct pb_job *job)
-{
-	int32_t status;
-	struct pb_err err = {{0}};
-
-	if (pb_strategy_execute(strategy, job, &status, &err))
-		die("%s with %u workers: %s", strategy->name, job->workers,
-		    err.msg);
-}
 
 /* ---- Medians --------------------------------------------------------- */
 
@@ -218,15 +78,9 @@ static void measure(struct probe *probes, size_t n)
 	}
 }
 
-struct exec_arg {
-	const struct pb_plugin *strategy;
-	const struct pb_job *job;
-};
-
 static void exec_once(void *p)
 {
-	struct exec_arg *a = p;
-	execute(a->strategy, a->job);
+	job_execute(p);
 }
 
 static void direct_once(void *p)
@@ -309,12 +163,11 @@ static void overhead_group(const struct pb_plugin *empty,
 {
 	static struct probe probe[NPROBES];
 	struct bench_job jobs[PB_COUNT(rows)], direct;
-	struct exec_arg args[PB_COUNT(rows)];
 	char wset[64], name[128], ref[NREFS][64];
 	size_t n = NREFS;
 
 	snprintf(wset, sizeof(wset), "tasks=%s", tasks);
-	job_setup(&direct, empty, wset, plugin[0], NULL, 1);
+	job_setup(&direct, empty, NULL, wset, plugin[0], NULL, 1);
 	probe[REF_DIRECT] =
 	    (struct probe){.fn = direct_once, .arg = &direct.job};
 	probe[REF_THREADS] = (struct probe){.fn = threads_once, .arg = &w};
@@ -327,10 +180,9 @@ static void overhead_group(const struct pb_plugin *empty,
 	for (size_t r = 0; r < PB_COUNT(rows); r++) {
 		if (rows[r].only_1000 && strcmp(tasks, "1000") != 0)
 			continue;
-		job_setup(&jobs[r], empty, wset, plugin[r], rows[r].settings,
-			  w);
-		args[r] = (struct exec_arg){plugin[r], &jobs[r].job};
-		probe[n++] = (struct probe){.fn = exec_once, .arg = &args[r]};
+		job_setup(&jobs[r], empty, NULL, wset, plugin[r],
+			  rows[r].settings, w);
+		probe[n++] = (struct probe){.fn = exec_once, .arg = &jobs[r]};
 	}
 	measure(probe, n);
 	n = NREFS;
@@ -355,11 +207,11 @@ static void overheads(const char *test_dir, const char *dir)
 	static const unsigned workers[] = {1, 2, 4, 8};
 	static const char *const tasks[] = {"1", "1000"};
 	const struct pb_plugin *empty =
-	    load(test_dir, "empty", PB_KIND_WORKLOAD);
+	    load(test_dir, "empty", PB_KIND_WORKLOAD, NULL);
 	const struct pb_plugin *plugin[PB_COUNT(rows)];
 
 	for (size_t r = 0; r < PB_COUNT(rows); r++)
-		plugin[r] = load(dir, rows[r].plugin, PB_KIND_STRATEGY);
+		plugin[r] = load(dir, rows[r].plugin, PB_KIND_STRATEGY, NULL);
 	for (size_t i = 0; i < PB_COUNT(workers); i++)
 		for (size_t k = 0; k < PB_COUNT(tasks); k++)
 			overhead_group(empty, plugin, workers[i], tasks[k]);
@@ -377,9 +229,9 @@ static double pi_once(const struct pb_plugin *pi,
 	double t;
 
 	snprintf(wset, sizeof(wset), "samples=%s", samples);
-	job_setup(&b, pi, wset, strategy, NULL, w);
+	job_setup(&b, pi, NULL, wset, strategy, NULL, w);
 	t = bench_now_s();
-	execute(strategy, &b.job);
+	job_execute(&b);
 	if (pi->workload->reduce(b.state, b.job.results, b.job.ntasks, m, &err))
 		die("pi reduce: %s", err.msg);
 	t = bench_now_s() - t;
@@ -415,7 +267,7 @@ static void ceiling(const struct pb_plugin *pi, const struct pb_plugin *serial)
 	pthread_t t;
 	double one, two;
 
-	job_setup(&b, pi, "samples=4e8; tasks=2", serial, NULL, 1);
+	job_setup(&b, pi, NULL, "samples=4e8; tasks=2", serial, NULL, 1);
 	if (b.job.ntasks < 2)
 		die("pi made %zu tasks, expected at least 2", b.job.ntasks);
 	a[0] = (struct kernel_arg){&b.job, 0};
@@ -438,8 +290,9 @@ static void ceiling(const struct pb_plugin *pi, const struct pb_plugin *serial)
 static void speedups(const char *dir, const char *samples)
 {
 	static const char *const names[] = {"pthreads", "fork", "shm"};
-	const struct pb_plugin *pi = load(dir, "pi", PB_KIND_WORKLOAD);
-	const struct pb_plugin *serial = load(dir, "serial", PB_KIND_STRATEGY);
+	const struct pb_plugin *pi = load(dir, "pi", PB_KIND_WORKLOAD, NULL);
+	const struct pb_plugin *serial =
+	    load(dir, "serial", PB_KIND_STRATEGY, NULL);
 	double base;
 	char name[128], ref[128];
 
@@ -448,7 +301,7 @@ static void speedups(const char *dir, const char *samples)
 	snprintf(ref, sizeof(ref), "pi_serial_%s_s", samples);
 	for (size_t k = 0; k < PB_COUNT(names); k++) {
 		const struct pb_plugin *s =
-		    load(dir, names[k], PB_KIND_STRATEGY);
+		    load(dir, names[k], PB_KIND_STRATEGY, NULL);
 		double t = pi_once(pi, s, 2, samples);
 		snprintf(name, sizeof(name), "pi_speedup_%s_w2_%s", names[k],
 			 samples);
