@@ -4,7 +4,9 @@
  * synthetic 2-package machine read from an hwloc XML file
  * (tests/data/topology/2-socket-smt.xml: 2 packages, each with a NUMA node
  * and an L3, 4 cores of 2 PUs; made with
- * lstopo-no-graphics -i "pack:2 [numa] l3:1 core:4 pu:2" --of xml).
+ * lstopo-no-graphics -i "pack:2 [numa] l3:1 core:4 pu:2" --of xml), and
+ * on one whose NUMA nodes differ (tests/data/topology/2-node-unequal.xml,
+ * written by hand: 2 packages, each a NUMA node, of 4 and 2 cores).
  */
 #define _GNU_SOURCE /* CPU_COUNT */
 #include <criterion/criterion.h>
@@ -16,14 +18,18 @@
 #include "lib/topology.h"
 #include "pbt_files.h"
 
-static void load_synthetic(struct pb_topology *t)
+static void load_xml(struct pb_topology *t, const char *file)
 {
 	struct pb_err err = {{0}};
 
-	setenv("HWLOC_XMLFILE",
-	       pbt_source_path("tests/data/topology/2-socket-smt.xml"), 1);
+	setenv("HWLOC_XMLFILE", pbt_source_path(file), 1);
 	cr_assert_eq(pb_topology_load(t, &err), PB_OK, "%s", err.msg);
 	unsetenv("HWLOC_XMLFILE");
+}
+
+static void load_synthetic(struct pb_topology *t)
+{
+	load_xml(t, "tests/data/topology/2-socket-smt.xml");
 }
 
 Test(topology, synthetic_machine_has_its_shape)
@@ -37,11 +43,25 @@ Test(topology, synthetic_machine_has_its_shape)
 	cr_assert_eq(t.numa_nodes, 2);
 	cr_assert_eq(t.cores, 8);
 	cr_assert_eq(t.pus, 16);
+	cr_assert_eq(t.node_cores, 4, "a node is a package: 4 cores");
 	cr_assert_eq(pb_topology_summary(&t, line, sizeof(line), &err), PB_OK);
 	cr_assert(
 	    strstr(line, "2 packages, 2 NUMA nodes, 8 cores, 16 PUs (SMT)"),
 	    "%s", line);
 	cr_assert(strstr(line, "L3 16 MiB x2"), "%s", line);
+	pb_topology_free(&t);
+}
+
+/* Of nodes of 4 and 2 cores, the smaller: a third worker may leave it. */
+Test(topology, node_cores_is_the_smallest_node)
+{
+	struct pb_topology t;
+
+	load_xml(&t, "tests/data/topology/2-node-unequal.xml");
+	cr_assert_eq(t.numa_nodes, 2);
+	cr_assert_eq(t.cores, 6);
+	cr_assert_eq(t.pus, 6);
+	cr_assert_eq(t.node_cores, 2);
 	pb_topology_free(&t);
 }
 
@@ -108,6 +128,10 @@ Test(topology, this_machine_binds_the_calling_thread)
 
 	cr_assert_eq(pb_topology_load(&t, &err), PB_OK, "%s", err.msg);
 	cr_assert_eq(t.pus, (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
+	if (t.numa_nodes <= 1)
+		cr_assert_eq(t.node_cores, 0, "one node: no count beyond it");
+	cr_assert(t.node_cores == 0 || t.node_cores < t.cores, "%u of %u",
+		  t.node_cores, t.cores);
 	cr_assert_eq(pb_topology_bind(&t, PB_AFFINITY_COMPACT, 1, &err), PB_OK,
 		     "%s", err.msg);
 	cr_assert_eq(sched_getaffinity(0, sizeof(set), &set), 0);

@@ -41,6 +41,34 @@ static void read_caches(struct pb_topology *t, hwloc_topology_t topo)
 	}
 }
 
+/*
+ * The cores of the smallest NUMA node with any (PUs where hwloc shows no
+ * cores). A node with an empty cpuset holds no worker and is skipped; one
+ * near every core (the only node, or memory hwloc attaches to the whole
+ * machine) is never smaller than the others, and when even the smallest
+ * holds every core no worker count leaves a node: 0.
+ */
+static unsigned smallest_node_cores(const struct pb_topology *t,
+				    hwloc_topology_t topo)
+{
+	hwloc_obj_type_t type =
+	    count_of(topo, HWLOC_OBJ_CORE) ? HWLOC_OBJ_CORE : HWLOC_OBJ_PU;
+	unsigned least = 0;
+
+	for (unsigned i = 0; i < t->numa_nodes; i++) {
+		hwloc_obj_t node =
+		    hwloc_get_obj_by_type(topo, HWLOC_OBJ_NUMANODE, i);
+		int n = node && node->cpuset
+			    ? hwloc_get_nbobjs_inside_cpuset_by_type(
+				  topo, node->cpuset, type)
+			    : 0;
+
+		if (n > 0 && (least == 0 || (unsigned)n < least))
+			least = (unsigned)n;
+	}
+	return least < t->cores ? least : 0;
+}
+
 /* A PU's place for the scatter order: SMT rank, core rank, package. */
 struct place {
 	unsigned smt, core, package, os;
@@ -132,6 +160,7 @@ int pb_topology_load(struct pb_topology *t, struct pb_err *err)
 		return pb_fail(err, "hwloc: the topology has no PU");
 	if (t->cores == 0)
 		t->cores = t->pus;
+	t->node_cores = smallest_node_cores(t, topo);
 	read_caches(t, topo);
 	if (make_orders(t, topo) != PB_OK)
 		return pb_fail(err, "hwloc: out of memory");

@@ -37,6 +37,12 @@ struct pb_cache_level {
  */
 struct pb_topology {
 	unsigned packages, numa_nodes, cores, pus;
+	/*
+	 * Physical cores of the smallest NUMA node that has any: beyond it,
+	 * some workers must leave their node. 0 when one node holds every
+	 * core (or the only node) or hwloc cannot tell.
+	 */
+	unsigned node_cores;
 	unsigned ncaches;
 	struct pb_cache_level caches[PB_TOPOLOGY_MAX_CACHES];
 	unsigned *compact; /* pus entries; owned */
