@@ -507,6 +507,38 @@ Test(analyze, refuses_bad_experiments_fields)
 		      "experiments.csv: no column 'strategy_params'");
 }
 
+/* node_cores is a count like cores; an old file without it still works. */
+Test(analyze, refuses_bad_node_cores)
+{
+	char runs[512], exps[512];
+	const char *head = "experiment,workload_params,strategy_params,"
+			   "baseline_strategy,baseline_workers,"
+			   "fit_oversubscribed,cores,node_cores\n";
+	static const char *const bad[] = {"-1", "four", "4.5", "1e99"};
+	struct pb_err err = {{0}};
+
+	snprintf(runs, sizeof(runs), "%se,1,w,serial,1,1,ok,1,\n", runs_head);
+	for (size_t k = 0; k < PB_COUNT(bad); k++) {
+		char want[128];
+
+		snprintf(exps, sizeof(exps), "%se,,,serial,1,false,8,%s\n",
+			 head, bad[k]);
+		snprintf(want, sizeof(want),
+			 "/experiments.csv:2: node_cores '%s'; expected a "
+			 "count of cores",
+			 bad[k]);
+		analyze_fails(runs, exps, want);
+		pbt_scratch_remove();
+	}
+	snprintf(exps, sizeof(exps), "%se,,,serial,1,false,8,4\n", head);
+	tmp = pbt_scratch_new();
+	pbt_write_in(tmp, "runs.csv", runs);
+	pbt_write_in(tmp, "experiments.csv", exps);
+	cr_assert_eq(pb_analyze_dir(tmp, &err), PB_OK, "%s", err.msg);
+	pbt_scratch_remove();
+	analyze_passes(runs); /* exps_ok: no node_cores column */
+}
+
 /* Four points within 8 cores: a limit, with the interval s's implies. */
 static const char limit_runs[] =
     "experiment,cell,workload,strategy,workers,repetition,status,wall_s,"

@@ -55,8 +55,10 @@
  * least squares to the series' cell medians (one point per cell, so each
  * worker count weighs the same whatever its repetitions; see fit.h).
  * Points with more workers than the experiment's cores are left out unless
- * fit_oversubscribed. The control (PB_CONTROL_STRATEGY, which ignores
- * workers) gets no row: its flat line is drawn, not fitted.
+ * fit_oversubscribed; points beyond one NUMA node (experiments.csv
+ * node_cores) but within the cores are real cores and are fitted. The
+ * control (PB_CONTROL_STRATEGY, which ignores workers) gets no row: its
+ * flat line is drawn, not fitted.
  *   experiment, group, series, workload, the workload param_ columns,
  *   strategy, the strategy param_ columns, n_points,
  *   shape             "fit", "exact (2 points)" (no error, no limit),
@@ -124,6 +126,9 @@ struct pb_view_group {
 	long exp_row;	/* row of experiments.csv */
 	long base;	/* summary row of the baseline cell, or -1 */
 	unsigned cores; /* of the machine that ran it; 0 unknown */
+	/* Cores of its smallest NUMA node, below cores; 0: one node or
+	 * unknown (experiments.csv node_cores). */
+	unsigned node_cores;
 	bool fit_oversubscribed;
 	const char *baseline_strategy;
 	unsigned baseline_workers;

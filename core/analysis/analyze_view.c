@@ -249,6 +249,7 @@ static void group_experiment(struct pb_view *v, struct pb_view_group *g,
 
 	g->exp_row = -1;
 	g->cores = meta_cores_;
+	g->node_cores = 0;
 	g->baseline_strategy = PB_DEFAULT_BASELINE_STRATEGY;
 	g->baseline_workers = 1;
 	for (size_t r = 0; r < v->exps.nrows && g->exp_row < 0; r++)
@@ -264,6 +265,9 @@ static void group_experiment(struct pb_view *v, struct pb_view_group *g,
 	x = pb_csv_num(&v->exps, r, "cores");
 	if (x >= 1)
 		g->cores = (unsigned)x;
+	x = pb_csv_num(&v->exps, r, "node_cores");
+	if (x >= 1 && (!g->cores || x < g->cores))
+		g->node_cores = (unsigned)x;
 	g->fit_oversubscribed =
 	    !strcmp(pb_csv_get(&v->exps, r, "fit_oversubscribed"), "true");
 }

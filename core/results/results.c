@@ -63,34 +63,45 @@ static void metric_units(struct pb_buf *b, const struct pb_plugin *w)
 	pb_buf_free(&list);
 }
 
+/* Where the charts' shading starts (see machine_cores). */
+struct cores {
+	long machine;  /* physical cores (logical ones online without hwloc) */
+	unsigned node; /* physical cores of the smallest NUMA node; 0: none */
+};
+
 /*
  * The cores past which a point is shaded: physical cores (hwloc), so
  * workers on SMT siblings count as oversubscribed; the logical cores
- * online when hwloc cannot tell.
+ * online when hwloc cannot tell. And the cores of one NUMA node, past
+ * which some workers must leave their node (0 for a single node).
  */
-static long physical_cores(void)
+static struct cores machine_cores(void)
 {
 	struct pb_topology t;
 	struct pb_err ignored;
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	struct cores c = {.machine = sysconf(_SC_NPROCESSORS_ONLN)};
 
-	if (pb_topology_load(&t, &ignored) == PB_OK && t.cores > 0)
-		n = (long)t.cores;
+	if (pb_topology_load(&t, &ignored) == PB_OK && t.cores > 0) {
+		c.machine = (long)t.cores;
+		c.node = t.node_cores;
+	}
 	pb_topology_free(&t);
-	return n;
+	return c;
 }
 
 static void experiment_row(struct pb_buf *b, const struct pb_experiment *e,
-			   unsigned reps, long cores)
+			   unsigned reps, struct cores c)
 {
 	pb_buf_csv_field(b, e->name);
 	pb_buf_printf(b, ",%s", e->workload->name);
 	names(b, e->workload->params, e->workload->nparams);
 	strategy_names(b, e);
-	pb_buf_printf(b, ",%s,%u,%s,%u,%u,%ld", e->baseline_strategy,
+	pb_buf_printf(b, ",%s,%u,%s,%u,%u,%ld,", e->baseline_strategy,
 		      e->baseline_workers,
 		      e->fit_oversubscribed ? "true" : "false",
-		      reps ? reps : e->repetitions, e->warmup, cores);
+		      reps ? reps : e->repetitions, e->warmup, c.machine);
+	if (c.node)
+		pb_buf_printf(b, "%u", c.node);
 	metric_units(b, e->workload);
 	pb_buf_printf(b, "\n");
 }
@@ -100,7 +111,7 @@ int pb_results_begin(const char *dir, const struct pb_experiment_file *f,
 {
 	struct pb_buf b = {0};
 	char path[PB_PATH_MAX];
-	long cores = physical_cores();
+	struct cores cores = machine_cores();
 	int rc;
 
 	if (pb_path_join(path, sizeof(path), dir, "experiment.yaml", err) ||
@@ -109,7 +120,7 @@ int pb_results_begin(const char *dir, const struct pb_experiment_file *f,
 	pb_buf_printf(&b, "experiment,workload,workload_params,"
 			  "strategy_params,baseline_strategy,"
 			  "baseline_workers,fit_oversubscribed,repetitions,"
-			  "warmup,cores,metric_units\n");
+			  "warmup,cores,node_cores,metric_units\n");
 	for (size_t k = 0; k < f->n; k++)
 		experiment_row(&b, &f->items[k], repetitions_override, cores);
 	rc = pb_path_join(path, sizeof(path), dir, "experiments.csv", err);
