@@ -202,3 +202,78 @@ Test(e2e_machine, counters_reach_summary_and_report)
 	pb_csv_free(&s);
 	pbt_proc_free(&p);
 }
+
+static const char numa_yaml[] = "name: spread\n"
+				"workload: pi\n"
+				"params: {samples: 1e4, tasks: 8}\n"
+				"strategies: [serial, pthreads]\n"
+				"workers: [1, 2, 6]\n"
+				"repetitions: 1\n"
+				"warmup: 0\n";
+
+/*
+ * On a 2-package machine described by an hwloc XML file (8 cores, 4 per
+ * NUMA node; tests/data/topology/2-socket-smt.xml), experiments.csv says
+ * so, report.md names the nodes and the speed-up chart shades 6 workers as
+ * beyond one NUMA node, and fits them (they are within the 8 cores).
+ */
+Test(e2e_machine, a_two_node_machine_shades_beyond_one_node)
+{
+	struct pbt_proc p;
+	struct pb_csv t;
+	char *report, *gp;
+
+	setenv("HWLOC_XMLFILE",
+	       pbt_source_path("tests/data/topology/2-socket-smt.xml"), 1);
+	pbt_write("n.yaml", numa_yaml);
+	pbt_parabench(&p, (const char *[]){"run", "n.yaml", "--out", "res",
+					   "--quiet", NULL});
+	unsetenv("HWLOC_XMLFILE");
+	cr_assert_eq(p.status, 0, "%s", p.err);
+	read_csv("res/experiments.csv", &t);
+	cr_assert_str_eq(pb_csv_get(&t, 0, "cores"), "8");
+	cr_assert_str_eq(pb_csv_get(&t, 0, "node_cores"), "4");
+	pb_csv_free(&t);
+	report = pbt_read("res/report.md");
+	cr_assert(strstr(report, "2 packages, 2 NUMA nodes, 8 cores, 16 PUs"),
+		  "%s", report);
+	free(report);
+	read_csv("res/fits.csv", &t);
+	cr_assert_str_eq(pb_csv_get(&t, 0, "workers_fitted"), "1;2;6");
+	pb_csv_free(&t);
+	gp = pbt_read("res/charts/speedup-spread-1.gp");
+	cr_assert(strstr(gp, "set object 2 rect from first 4.89898, graph 0 "
+			     "to graph 1, graph 1 fc rgb '#f6f6f6'"),
+		  "%s", gp);
+	cr_assert(strstr(gp, "' beyond one NUMA node (4 cores)'"), "%s", gp);
+	cr_assert(strstr(gp, "Host "), "%s", gp);
+	cr_assert(strstr(gp, ", 8 cores, 4 in the smallest NUMA node."), "%s",
+		  gp);
+	cr_assert(strstr(gp, "'Shaded light: beyond one NUMA node"), "%s", gp);
+	cr_assert_null(strstr(gp, "set object 1 "), "nothing beyond 8 cores");
+	free(gp);
+	pbt_proc_free(&p);
+}
+
+/* This VM has one NUMA node: the column is there, and empty. */
+Test(e2e_machine, one_node_leaves_node_cores_empty)
+{
+	struct pbt_proc p;
+	struct pb_csv t;
+	struct pb_topology topo;
+	struct pb_err err = {{0}};
+
+	cr_assert_eq(pb_topology_load(&topo, &err), PB_OK, "%s", err.msg);
+	if (topo.node_cores) {
+		pb_topology_free(&topo);
+		cr_skip_test("this machine has several NUMA nodes");
+	}
+	pb_topology_free(&topo);
+	pbt_write("n.yaml", numa_yaml);
+	run_ok("n.yaml", &p);
+	read_csv("res/experiments.csv", &t);
+	cr_assert_geq(pb_csv_column(&t, "node_cores"), 0);
+	cr_assert_str_eq(pb_csv_get(&t, 0, "node_cores"), "");
+	pb_csv_free(&t);
+	pbt_proc_free(&p);
+}

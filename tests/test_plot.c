@@ -116,8 +116,113 @@ Test(plot, scripts_carry_the_fit_and_the_oversubscription)
 	cr_assert(pbt_file_has(path, "'Host testhost, 2 cores; shaded: more "
 				     "workers than cores."));
 	cr_assert_not(pbt_file_has(path, "@"), "a placeholder was left");
+	/* experiments.csv predates node_cores: no band beyond a node. */
+	cr_assert_not(pbt_file_has(path, "set object 2"));
+	cr_assert_not(pbt_file_has(path, "NUMA"));
+	cr_assert(pbt_file_has(path, "set bmargin 8\n"));
 	snprintf(path, sizeof(path), "%s/charts/speedup-scaling-1.dat", tmp);
 	cr_assert(pbt_file_has(path, "4 2.5 2.39024 2.61538 1\n"));
+}
+
+/* results-basic with cores and node_cores (text, "" for none) as given. */
+static void plot_with_nodes(const char *cores, const char *node)
+{
+	char exps[1024];
+
+	tmp = pbt_scratch_data("results-basic");
+	snprintf(exps, sizeof(exps),
+		 "experiment,workload,workload_params,strategy_params,"
+		 "baseline_strategy,baseline_workers,fit_oversubscribed,"
+		 "repetitions,warmup,cores,node_cores,metric_units\n"
+		 "scaling,spin,work;serial,schedule,serial,1,false,3,1,%s,%s,"
+		 "estimate=GB/s\n"
+		 "oversub,spin,work;serial,,fork,1,true,3,1,%s,%s,"
+		 "estimate=GB/s\n",
+		 cores, node, cores, node);
+	pbt_write_in(tmp, "experiments.csv", exps);
+	plot_ok();
+}
+
+static bool chart_has(const char *chart, const char *text)
+{
+	char path[8192];
+
+	snprintf(path, sizeof(path), "%s/charts/%s.gp", tmp, chart);
+	return pbt_file_has(path, text);
+}
+
+/*
+ * 1 core per NUMA node, 2 cores, workers 1, 2, 4: 2 is beyond one node
+ * (a light band from halfway between 1 and 2 to halfway between 2 and 4),
+ * 4 beyond the cores (the dark band as before); a caption line says which
+ * is which, and that the band beyond a node is fitted.
+ */
+Test(plot, workers_beyond_one_numa_node_are_shaded_lighter)
+{
+	need_gnuplot();
+	plot_with_nodes("2", "1");
+	cr_assert(chart_has("speedup-scaling-1",
+			    "set object 2 rect from first 1.41421, graph 0 to "
+			    "first 2.82843, graph 1 fc rgb '#f6f6f6' fs solid "
+			    "1.0 noborder behind\n"
+			    "set label 2 ' beyond one NUMA node (1 core)' at "
+			    "first 1.41421, graph 0.10 left"));
+	cr_assert(chart_has("speedup-scaling-1",
+			    "set object 1 rect from first 2.82843, graph 0 to "
+			    "graph 1, graph 1 fc rgb '#eeeeee'"));
+	cr_assert(chart_has("speedup-scaling-1", "set bmargin 9.5\n"));
+	cr_assert(chart_has("speedup-scaling-1",
+			    "'Host testhost, 2 cores, 1 in the smallest NUMA "
+			    "node. Dashed: Amdahl fit"));
+	cr_assert(chart_has("speedup-scaling-1",
+			    "set label 104 'Shaded light: beyond one NUMA "
+			    "node, some workers on another node''s cores "
+			    "(fitted: real cores); dark: more workers than "
+			    "cores.'"));
+	/* Efficiency charts keep their labels at the top, off the key. */
+	cr_assert(chart_has("efficiency-oversub-1",
+			    "' beyond one NUMA node (1 core)' at first "
+			    "1.41421, graph 0.89 left"));
+	/* A metric chart has no fit to speak of. */
+	cr_assert(chart_has("metric-estimate-scaling-1",
+			    "beyond one NUMA node, some workers on another "
+			    "node''s cores; dark"));
+}
+
+/*
+ * 4 cores per node of 8: scaling (1, 2, 4) has no count beyond a node, so
+ * no band (the caption still gives the node); oversub's 8 is beyond a
+ * node but within the cores: a light band to the right edge, no dark one.
+ */
+Test(plot, the_band_beyond_a_node_needs_a_count_in_it)
+{
+	need_gnuplot();
+	plot_with_nodes("8", "4");
+	cr_assert_not(chart_has("speedup-scaling-1", "set object"));
+	cr_assert(chart_has("speedup-scaling-1",
+			    "'Host testhost, 8 cores, 4 in the smallest NUMA "
+			    "node. Dashed"));
+	cr_assert_not(chart_has("speedup-scaling-1", "Shaded light"));
+	cr_assert(chart_has("speedup-oversub-1",
+			    "set object 2 rect from first 5.65685, graph 0 to "
+			    "graph 1, graph 1 fc rgb '#f6f6f6'"));
+	cr_assert_not(chart_has("speedup-oversub-1", "set object 1 "));
+	cr_assert(chart_has("speedup-oversub-1", "(fitted: real cores).'"));
+}
+
+/* A node as large as the machine (or none) shades nothing new. */
+Test(plot, a_node_of_every_core_is_no_band)
+{
+	need_gnuplot();
+	plot_with_nodes("2", "2");
+	cr_assert_not(chart_has("speedup-scaling-1", "NUMA"));
+	cr_assert_not(chart_has("speedup-scaling-1", "set object 2"));
+	cr_assert(chart_has("speedup-scaling-1",
+			    "'Host testhost, 2 cores; shaded: more workers "
+			    "than cores."));
+	pbt_scratch_remove();
+	plot_with_nodes("2", "");
+	cr_assert_not(chart_has("speedup-scaling-1", "NUMA"));
 }
 
 /* Runs gnuplot on script inside dir, as a user would; its exit status. */

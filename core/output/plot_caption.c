@@ -1,10 +1,12 @@
 /*
  * plot_caption.c — the caption under every chart: what a point is, what
  * its bars are (with their real coverage when n is small), how many runs
- * each point stands for, and the machine (host, cores).
+ * each point stands for, and the machine (host, cores, the cores of a
+ * NUMA node) with what its shading means.
  *
- * Three lines of small text in the bottom margin, each a quoted literal
- * (gp_text.h): the host name comes from meta.json.
+ * Three lines of small text in the bottom margin (four when a band beyond
+ * one NUMA node is shaded), each a quoted literal (gp_text.h): the host
+ * name comes from meta.json.
  */
 #include "plot_int.h"
 
@@ -86,6 +88,10 @@ static void bars_text(const struct chart *c, const struct ns *r,
 			      of, 100 * r->min_cover);
 }
 
+/*
+ * The host and its cores. What the shading means goes here too, unless a
+ * band beyond one NUMA node needs a line of its own (shade_text).
+ */
 static void machine_text(const struct chart *c, struct pb_buf *t)
 {
 	pb_buf_printf(t, "Host %s, ", *c->v->host ? c->v->host : "unknown");
@@ -93,13 +99,28 @@ static void machine_text(const struct chart *c, struct pb_buf *t)
 		pb_buf_printf(t, "%u cores", c->g->cores);
 	else
 		pb_buf_printf(t, "cores unknown");
-	if (c->g->cores && c->wmax > c->g->cores)
+	if (c->g->node_cores)
+		pb_buf_printf(t, ", %u in the smallest NUMA node",
+			      c->g->node_cores);
+	if (!pb_plot_beyond_node(c) && c->g->cores && c->wmax > c->g->cores)
 		pb_buf_printf(t, "; shaded: more workers than cores");
 	if (c->kind != K_METRIC)
 		pb_buf_printf(t, ". Dashed: Amdahl fit, over the worker "
 				 "counts it was fitted on.");
 	else
 		pb_buf_printf(t, ".");
+}
+
+/* The two shades, when some worker counts are beyond one NUMA node. */
+static void shade_text(const struct chart *c, struct pb_buf *t)
+{
+	pb_buf_printf(t,
+		      "Shaded light: beyond one NUMA node, some workers "
+		      "on another node's cores%s",
+		      c->kind == K_METRIC ? "" : " (fitted: real cores)");
+	if (c->g->cores && c->wmax > c->g->cores)
+		pb_buf_printf(t, "; dark: more workers than cores");
+	pb_buf_printf(t, ".");
 }
 
 /* One caption line: label number id, at height y of the screen. */
@@ -116,15 +137,19 @@ static void line(struct pb_buf *b, int id, double y, const struct pb_buf *t)
 void pb_plot_caption(const struct chart *c, struct pb_buf *b)
 {
 	struct ns r = count_runs(c);
-	struct pb_buf t[3] = {{0}};
+	struct pb_buf t[4] = {{0}};
+	int n = pb_plot_beyond_node(c) ? 4 : 3;
 
 	point_text(c, &r, &t[0]);
 	bars_text(c, &r, &t[1]);
 	machine_text(c, &t[2]);
-	pb_buf_printf(b, "set bmargin 8\n");
-	for (int k = 0; k < 3; k++) {
+	if (n == 4)
+		shade_text(c, &t[3]);
+	/* Each line takes 0.033 of the screen; the last sits at 0.019. */
+	pb_buf_printf(b, "set bmargin %s\n", n == 4 ? "9.5" : "8");
+	for (int k = 0; k < n; k++) {
 		b->oom |= t[k].oom;
-		line(b, 101 + k, 0.085 - 0.033 * k, &t[k]);
+		line(b, 101 + k, 0.019 + 0.033 * (n - 1 - k), &t[k]);
 		pb_buf_free(&t[k]);
 	}
 }

@@ -49,6 +49,12 @@ void pb_plot_row_values(const struct chart *c, size_t row, double out[3]);
 bool pb_plot_has_data(const struct chart *c);
 
 /*
+ * True when some worker count of the chart is beyond one NUMA node but
+ * within the cores: that band is shaded, lighter than oversubscription.
+ */
+bool pb_plot_beyond_node(const struct chart *c);
+
+/*
  * Appends the chart's .dat text to b: one gnuplot index per series, rows
  * sorted by workers. rows is scratch of at least g->nrows entries.
  */
@@ -70,7 +76,9 @@ void pb_plot_yaxis(const struct chart *c, struct pb_buf *b);
 
 /*
  * Appends the caption under chart c: what a point is, what its bars are
- * and their coverage, n per point, the host and its cores.
+ * and their coverage, n per point, the host and its cores, and what the
+ * shading means (a line of its own when a band beyond one NUMA node is
+ * shaded).
  */
 void pb_plot_caption(const struct chart *c, struct pb_buf *b);
 

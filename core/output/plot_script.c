@@ -181,30 +181,68 @@ static void xtics(const struct chart *c, struct pb_buf *b)
 	pb_buf_printf(b, ")");
 }
 
-/* Shades the worker counts above the machine's cores, if any. */
+/* The chart's first worker count above n, or 0. */
+static unsigned first_above(const struct chart *c, unsigned n)
+{
+	for (size_t k = 0; k < c->nwl; k++)
+		if (c->wl[k] > n)
+			return c->wl[k];
+	return 0;
+}
+
+bool pb_plot_beyond_node(const struct chart *c)
+{
+	unsigned w = c->g->node_cores ? first_above(c, c->g->node_cores) : 0;
+
+	return w && (!c->g->cores || w <= c->g->cores);
+}
+
+/* A shaded band from x = from to x = to (0: the right edge), with a label
+ * at height y of the graph. Halfway edges: see marks. */
+static void band(struct pb_buf *b, int id, double from, double to,
+		 const char *color, const char *y, const char *text)
+{
+	pb_buf_printf(b, "set object %d rect from first %.6g, graph 0 to ", id,
+		      from);
+	if (to > 0)
+		pb_buf_printf(b, "first %.6g, graph 1", to);
+	else
+		pb_buf_printf(b, "graph 1, graph 1");
+	pb_buf_printf(b,
+		      " fc rgb '%s' fs solid 1.0 noborder behind\n"
+		      "set label %d ",
+		      color, id);
+	pb_gp_string(b, text);
+	pb_buf_printf(b,
+		      " at first %.6g, graph %s left textcolor rgb '#666666'\n",
+		      from, y);
+}
+
+/*
+ * Shades the worker counts above the machine's cores, and, lighter, those
+ * beyond one NUMA node but within the cores. Each band starts halfway
+ * (on the log axis) between its limit and the next count; its label sits
+ * away from the key, which is at the bottom of efficiency charts.
+ */
 static void marks(const struct chart *c, struct pb_buf *b)
 {
-	unsigned above = 0, cores = c->g->cores;
+	unsigned cores = c->g->cores, node = c->g->node_cores;
+	unsigned above = cores ? first_above(c, cores) : 0;
+	double edge = sqrt((double)cores * above);
+	bool eff = c->kind == K_EFFICIENCY;
+	char text[96];
 
-	for (size_t k = 0; cores && k < c->nwl && !above; k++)
-		if (c->wl[k] > cores)
-			above = c->wl[k];
+	if (pb_plot_beyond_node(c)) {
+		snprintf(text, sizeof(text),
+			 " beyond one NUMA node (%u core%s)", node,
+			 node == 1 ? "" : "s");
+		band(b, 2, sqrt((double)node * first_above(c, node)),
+		     above ? edge : 0, "#f6f6f6", eff ? "0.89" : "0.10", text);
+	}
 	if (!above)
 		return;
-	/* Halfway between cores and the next count, on the log axis. */
-	double edge = sqrt((double)cores * above);
-	pb_buf_printf(b,
-		      "set object 1 rect from first %.6g, graph 0 to "
-		      "graph 1, graph 1 fc rgb '#eeeeee' fs solid 1.0 "
-		      "noborder behind\n"
-		      "set label 1 ",
-		      edge);
-	pb_gp_stringf(b, " more workers than cores (%u)", cores);
-	/* Away from the key: it sits at the bottom of efficiency charts. */
-	pb_buf_printf(b,
-		      " at first %.6g, graph %s left "
-		      "textcolor rgb '#666666'\n",
-		      edge, c->kind == K_EFFICIENCY ? "0.95" : "0.04");
+	snprintf(text, sizeof(text), " more workers than cores (%u)", cores);
+	band(b, 1, edge, 0, "#eeeeee", eff ? "0.95" : "0.04", text);
 }
 
 static void defs(const struct chart *c, struct pb_buf *b)
