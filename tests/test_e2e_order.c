@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -131,6 +132,19 @@ Test(e2e_order, sequential_runs_cell_by_cell)
 		cr_assert_eq(pb_csv_num(&t, r, "repetition"), r % NREPS + 1);
 	}
 	pb_csv_free(&t);
+	/* One probe before each cell, which it names. */
+	struct pb_err err = {{0}};
+	cr_assert_eq(pb_csv_read("a/capacity.csv", 0, &t, &err), PB_OK, "%s",
+		     err.msg);
+	double last = 0;
+	for (size_t r = 0; r < t.nrows; r++) {
+		double cell = pb_csv_num(&t, r, "cell");
+		cr_assert(cell == last || cell == last + 1, "row %zu", r + 1);
+		cr_assert_eq(pb_csv_num(&t, r, "round"), cell);
+		last = cell;
+	}
+	cr_assert_eq(last, NCELLS);
+	pb_csv_free(&t);
 }
 
 /* Keeps the header and the rows for which keep() holds. */
@@ -196,6 +210,14 @@ Test(e2e_order, resume_finishes_an_interleaved_run_without_duplicates)
 	size_t row = assert_round(&t, kept, 9, 2, skip);
 	row = assert_round(&t, row, 9, 3, NULL);
 	cr_assert_eq(row, t.nrows);
+	/* started_s goes on counting from the run's start across the resume:
+	 * every new row began after every row of the first invocation. */
+	double first_max = 0;
+	for (size_t r = 0; r < kept; r++)
+		first_max = fmax(first_max, pb_csv_num(&t, r, "started_s"));
+	for (size_t r = kept; r < t.nrows; r++)
+		cr_assert_gt(pb_csv_num(&t, r, "started_s"), first_max,
+			     "row %zu", r + 1);
 	pb_csv_free(&t);
 }
 
@@ -221,9 +243,15 @@ Test(e2e_order, every_round_probes_the_machine)
 		cr_assert_gt(pb_csv_num(&t, r, "speedup"), 0);
 		if (k == 0)
 			cr_assert_eq(pb_csv_num(&t, r, "speedup"), 1);
+		/* a round's probe serves every cell: no cell of its own */
+		cr_assert_str_eq(pb_csv_get(&t, r, "cell"), "");
+		const char *flag = pb_csv_get(&t, r, "contended");
+		cr_assert(!strcmp(flag, "0") || !strcmp(flag, "1"), "%s", flag);
+		cr_assert(!isnan(pb_csv_num(&t, r, "other_cpu_s")));
 	}
-	/* summary.csv divides each speed-up by the median capacity at the
-	 * cell's worker count (capped at the cores). */
+	/* summary.csv divides each speed-up by a capacity the probes
+	 * measured at the cell's worker count (capped at the cores): which
+	 * probes, test_analyze_capacity says. */
 	struct pbt_proc p;
 	pbt_parabench(&p, (const char *[]){"analyze", "a", NULL});
 	cr_assert_eq(p.status, 0, "%s", p.err);
@@ -233,18 +261,19 @@ Test(e2e_order, every_round_probes_the_machine)
 	for (size_t r = 0; r < s.nrows; r++) {
 		unsigned w = (unsigned)pb_csv_num(&s, r, "workers");
 		unsigned th = w < top ? w : top;
-		double caps[NREPS], cap = 1;
-		size_t n = 0;
+		double cap = pb_csv_num(&s, r, "capacity");
+		double lo = th > 1 ? INFINITY : 1, hi = th > 1 ? -INFINITY : 1;
 		for (size_t c = 0; c < t.nrows && th > 1; c++)
-			if (pb_csv_num(&t, c, "threads") == th)
-				caps[n++] = pb_csv_num(&t, c, "speedup");
-		if (th > 1) {
-			cr_assert_eq(n, NREPS);
-			/* the median of 3 */
-			double a = caps[0], b = caps[1], c = caps[2];
-			cap = a > b ? (b > c ? b : (a > c ? c : a))
-				    : (a > c ? a : (b > c ? c : b));
-		}
+			if (pb_csv_num(&t, c, "threads") == th) {
+				double x = pb_csv_num(&t, c, "speedup");
+				lo = fmin(lo, x);
+				hi = fmax(hi, x);
+			}
+		cr_assert(cap >= lo - 1e-6 && cap <= hi + 1e-6,
+			  "cell %zu: capacity %g outside the probes' [%g, %g]",
+			  r + 1, cap, lo, hi);
+		cr_assert_str_neq(pb_csv_get(&s, r, "capacity_basis"),
+				  th > 1 ? "" : "x");
 		cr_assert_float_eq(pb_csv_num(&s, r, "speedup_vs_capacity"),
 				   pb_csv_num(&s, r, "speedup") / cap, 1e-4,
 				   "cell %zu", r + 1);

@@ -289,6 +289,20 @@ Test(resume, a_changed_header_is_refused_before_any_write)
 	refused(resume_argv, "the header of runs.csv differs");
 }
 
+Test(resume, a_capacity_csv_of_another_version_is_refused_before_any_write)
+{
+	first_run(NULL);
+	drop_rows(1);
+	pbt_write("res/capacity.csv",
+		  "experiment,round,started_s,threads,wall_s,speedup\n"
+		  "pi-r,1,0.1,1,0.05,1\n");
+	refused(resume_argv, "capacity.csv: its header is not this version's");
+	char *cap = pbt_read("res/capacity.csv");
+	cr_assert_str_eq(cap, "experiment,round,started_s,threads,wall_s,"
+			      "speedup\npi-r,1,0.1,1,0.05,1\n");
+	free(cap);
+}
+
 Test(resume, a_folder_of_an_older_parabench_is_refused)
 {
 	char *meta;

@@ -59,6 +59,8 @@ struct cell {
 	size_t group, series;
 	double speedup, sp_lo, sp_hi, eff, kf;
 	double vs_capacity; /* speedup / the machine's capacity; NaN none */
+	double capacity;    /* that capacity; NaN: no probe at its count */
+	const char *capacity_basis; /* which probes gave it (static text) */
 };
 
 /* One group: cells of an experiment with equal workload params. */

@@ -79,9 +79,10 @@ static void summary_header(const struct analysis *a, struct pb_buf *b)
 		pb_an_text(b, a->runs.header[a->metrics[k]]);
 	if (a->c_cycles >= 0 && a->c_instructions >= 0)
 		pb_buf_printf(b, ",ipc");
-	pb_buf_printf(b,
-		      ",n_failed,n_crashed,n_timeout,n_wrong,n_contended,"
-		      "contended_used,speedup_vs_capacity,n_run,stopped_by\n");
+	pb_buf_printf(
+	    b, ",n_failed,n_crashed,n_timeout,n_wrong,n_contended,"
+	       "contended_used,speedup_vs_capacity,capacity,capacity_basis,"
+	       "n_run,stopped_by\n");
 }
 
 static void stats_fields(struct pb_buf *b, const struct cell *c)
@@ -152,6 +153,8 @@ static void summary_row(struct analysis *a, const struct cell *c,
 		      c->counts[ST_WRONG], c->n_contended,
 		      c->used_contended ? "true" : "false");
 	pb_an_num(b, c->vs_capacity, 6);
+	pb_an_num(b, c->capacity, 6);
+	pb_an_text(b, c->capacity_basis ? c->capacity_basis : "");
 	stop_fields(a, c, b);
 	pb_buf_printf(b, "\n");
 }

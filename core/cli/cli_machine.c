@@ -47,9 +47,10 @@ static json_t *capacity(const struct pb_probe *p)
 	for (size_t k = 0; k < p->ncounts && a; k++) {
 		const struct pb_probe_count *c = &p->counts[k];
 		json_array_append_new(
-		    a, json_pack("{s:I, s:I, s:f, s:f, s:f}", "threads",
+		    a, json_pack("{s:I, s:I, s:I, s:f, s:f, s:f}", "threads",
 				 (json_int_t)c->threads, "probes",
-				 (json_int_t)c->n, "mean_speedup",
+				 (json_int_t)c->n, "contended_probes",
+				 (json_int_t)c->n_contended, "mean_speedup",
 				 c->sum / (double)c->n, "min_speedup", c->min,
 				 "max_speedup", c->max));
 	}

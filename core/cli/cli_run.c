@@ -395,6 +395,15 @@ static void report(struct run *r)
 		cli_print_warnings(r->dir);
 }
 
+/* Seconds since the run began: started_s counts from there, across a
+ * resume too. A stamp in the future (the clock was set back) counts 0. */
+static double started_ago(const struct run *r)
+{
+	double ago = pb_utc_age_s(r->meta.started_utc);
+
+	return ago > 0 ? ago : 0;
+}
+
 static int measure(struct run *r)
 {
 	struct cli_progress progress;
@@ -410,6 +419,7 @@ static int measure(struct run *r)
 	    .on_event = cli_progress_event,
 	    .event_ctx = &progress,
 	    .capacity = &r->capacity,
+	    .started_ago_s = started_ago(r),
 	};
 
 	cli_progress_init(&progress, r->o.quiet);

@@ -57,6 +57,12 @@ double pb_other_cpu_s(const struct pb_cpu_times *a,
 	return all - (b->idle_s - a->idle_s) - (b->steal_s - a->steal_s) - own;
 }
 
+bool pb_is_contended(double other_cpu_s, double span_s, double threshold)
+{
+	return !isnan(other_cpu_s) &&
+	       other_cpu_s > threshold * span_s + pb_cpu_times_resolution();
+}
+
 double pb_steal_s(const struct pb_cpu_times *a, const struct pb_cpu_times *b)
 {
 	if (!a->ok || !b->ok)

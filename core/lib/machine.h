@@ -47,6 +47,13 @@ double pb_cpu_times_resolution(void);
 double pb_other_cpu_s(const struct pb_cpu_times *a,
 		      const struct pb_cpu_times *b, double own);
 
+/*
+ * Whether others used more than threshold CPUs on average over span_s
+ * seconds, given other_cpu_s from pb_other_cpu_s, allowing one unit of
+ * the resolution. False when other_cpu_s is NaN (unknown).
+ */
+bool pb_is_contended(double other_cpu_s, double span_s, double threshold);
+
 /* Steal seconds between a and b; NaN when either reading failed. */
 double pb_steal_s(const struct pb_cpu_times *a, const struct pb_cpu_times *b);
 

@@ -79,17 +79,22 @@ static void contended_cells(struct report *r, size_t total)
 			      left_out, used);
 }
 
-/* The capacity rows of experiment name at threads: median, min, count. */
+/* The capacity rows of experiment name at threads: median, min, count,
+ * and how many of them were contended. */
 static size_t capacity_of(const struct pb_csv *t, const char *name,
 			  unsigned threads, double *x, double *median,
-			  double *min)
+			  double *min, size_t *contended)
 {
 	size_t n = 0;
 
+	*contended = 0;
 	for (size_t row = 0; row < t->nrows; row++)
 		if (strcmp(pb_csv_get(t, row, "experiment"), name) == 0 &&
-		    pb_csv_num(t, row, "threads") == (double)threads)
+		    pb_csv_num(t, row, "threads") == (double)threads) {
 			x[n++] = pb_csv_num(t, row, "speedup");
+			*contended +=
+			    strcmp(pb_csv_get(t, row, "contended"), "1") == 0;
+		}
 	if (!n)
 		return 0;
 	*median = pb_median_inplace(x, n);
@@ -109,8 +114,8 @@ static void capacity_table(struct report *r, const struct pb_csv *t,
 	pb_buf_printf(&r->out,
 		      "` (capacity.csv: k threads of a fixed busy loop "
 		      "against one, each round):\n\n| threads | median "
-		      "speed-up | lowest | probes | of ideal |\n"
-		      "|--:|--:|--:|--:|--:|\n");
+		      "speed-up | lowest | probes | contended | of ideal |\n"
+		      "|--:|--:|--:|--:|--:|--:|\n");
 	for (size_t row = 0; row < t->nrows; row++) {
 		double th = pb_csv_num(t, row, "threads"), med = NAN, min = NAN;
 		bool dup = false;
@@ -121,9 +126,12 @@ static void capacity_table(struct report *r, const struct pb_csv *t,
 		if (dup || nseen == PB_COUNT(seen))
 			continue;
 		seen[nseen++] = (unsigned)th;
-		size_t n = capacity_of(t, name, (unsigned)th, x, &med, &min);
-		pb_buf_printf(&r->out, "| %u | %.2f | %.2f | %zu | %.0f%% |\n",
-			      (unsigned)th, med, min, n, 100 * med / th);
+		size_t busy;
+		size_t n =
+		    capacity_of(t, name, (unsigned)th, x, &med, &min, &busy);
+		pb_buf_printf(&r->out,
+			      "| %u | %.2f | %.2f | %zu | %zu | %.0f%% |\n",
+			      (unsigned)th, med, min, n, busy, 100 * med / th);
 		if (med < LOW_CAPACITY * th) {
 			pb_buf_printf(&r->warn, "- experiment ");
 			pb_report_cell_text(&r->warn, name);
@@ -153,20 +161,29 @@ static void versus_table(struct report *r)
 			continue;
 		if (!any)
 			pb_buf_printf(&r->out,
-				      "| cell | workers | speed-up | against "
-				      "capacity |\n|---|--:|--:|--:|\n");
+				      "| cell | workers | speed-up | capacity "
+				      "| probes | against capacity |\n"
+				      "|---|--:|--:|--:|---|--:|\n");
 		any = true;
 		pb_buf_printf(&r->out, "| ");
 		cell_name(r, row, &r->out);
-		pb_buf_printf(&r->out, " | %s | %.2f | %.2f |\n",
-			      sum(r, row, "workers"), sp, vs);
+		pb_buf_printf(&r->out, " | %s | %.2f | %.2f | ",
+			      sum(r, row, "workers"), sp,
+			      pb_csv_num(s, row, "capacity"));
+		pb_report_cell_text(&r->out, sum(r, row, "capacity_basis"));
+		pb_buf_printf(&r->out, " | %.2f |\n", vs);
 	}
 	if (any)
 		pb_buf_printf(&r->out,
 			      "\nAgainst capacity: the speed-up divided by "
 			      "what the probe's threads achieved at that "
 			      "worker count (capped at the cores); 1 means "
-			      "the strategy used all the machine gave.\n\n");
+			      "the strategy used all the machine gave. The "
+			      "capacity is the median of the probes of the "
+			      "rounds the cell's kept rows ran in (`rounds`), "
+			      "clean probes first; `run`: those rounds had "
+			      "none, so the whole run's; `_contended`: only "
+			      "probes measured while other work ran.\n\n");
 }
 
 static void capacity(struct report *r)

@@ -3,9 +3,11 @@
  */
 #include "meta.h"
 
+#include <math.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -36,6 +38,33 @@ void pb_utc_now(char buf[32])
 	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
 	/* 0..999 ms: the stamp always fits its 32 bytes. */
 	snprintf(buf, 32, "%s.%03dZ", base, (int)(tv.tv_usec / 1000) % 1000);
+}
+
+double pb_utc_age_s(const char *utc)
+{
+	struct tm tm = {0};
+	struct timeval tv;
+	int ms = 0, used = 0;
+
+	if (sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+		   &used) != 6)
+		return NAN;
+	utc += used;
+	if (*utc == '.') {
+		if (sscanf(utc, ".%3d%n", &ms, &used) != 1 || used != 4)
+			return NAN;
+		utc += used;
+	}
+	if (strcmp(utc, "Z") != 0 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60 || ms < 0)
+		return NAN;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm);
+	gettimeofday(&tv, NULL);
+	return (double)(tv.tv_sec - t) + tv.tv_usec / 1e6 - ms / 1e3;
 }
 
 void pb_sha256_hex(const char *text, size_t len, char out[65])

@@ -36,6 +36,12 @@ struct pb_meta {
 void pb_utc_now(char buf[32]);
 
 /*
+ * Seconds since the time stamp utc (pb_utc_now's form, milliseconds
+ * optional) by the real-time clock; NaN when utc is not such a stamp.
+ */
+double pb_utc_age_s(const char *utc);
+
+/*
  * The whole meta.json document for m, host facts gathered here. The caller
  * owns the result (json_decref); NULL with err set when out of memory.
  */

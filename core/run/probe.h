@@ -16,6 +16,7 @@
 struct pb_probe_count {
 	unsigned threads;
 	size_t n;
+	size_t n_contended;   /* probes while others used the CPUs */
 	double sum, min, max; /* of the speed-ups */
 };
 
@@ -31,10 +32,14 @@ struct pb_probe {
 
 /*
  * Runs the probe for experiment e in round: 1 thread, then every distinct
- * worker count of e from 2 up to the core count. A thread that cannot be
- * made skips that count; fails only when capacity.csv cannot be written.
+ * worker count of e from 2 up to the core count, and flags it contended
+ * when other processes used more than e's `contention` CPUs meanwhile.
+ * cell is the cell it runs before in sequential order (-1 in interleaved
+ * order, where a round's probe serves every cell). A thread that cannot
+ * be made skips that count; fails only when capacity.csv cannot be
+ * written.
  */
 int pb_probe_round(struct pb_probe *p, const struct pb_experiment *e,
-		   unsigned round, struct pb_err *err);
+		   unsigned round, long cell, struct pb_err *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "lib/textbuf.h"
+#include "results/capacity_csv.h"
 #include "results/meta.h"
 #include "results/runs_csv.h"
 
@@ -229,6 +230,19 @@ static int check_header(const struct pb_resume *r, const struct pb_cells *cells,
 	return rc;
 }
 
+/* capacity.csv, when there is one, must be this version's to append to. */
+static int check_capacity(const struct pb_resume *r, struct pb_err *err)
+{
+	char path[PB_PATH_MAX];
+	struct pb_err why;
+
+	if (pb_path_join(path, sizeof(path), r->dir, "capacity.csv", err))
+		return PB_ERROR;
+	if (pb_capacity_csv_check(path, &why) == PB_OK)
+		return PB_OK;
+	return pb_fail(err, "--resume %s: %s", r->dir, why.msg);
+}
+
 static bool row_matches(const struct pb_csv *t, size_t row,
 			const struct pb_cell *c)
 {
@@ -336,7 +350,7 @@ int pb_resume_check(struct pb_resume *r, const struct pb_registry *reg,
 {
 	if (check_plugins(r, reg, err) || check_saved(r, file, err) ||
 	    check_file(r, file, err) || check_repetitions(r, given, err) ||
-	    check_header(r, cells, err))
+	    check_header(r, cells, err) || check_capacity(r, err))
 		return PB_ERROR;
 	check_tail(r, cells);
 	return mark_rows(r, cells, err);

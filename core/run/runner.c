@@ -38,9 +38,8 @@ static double now_s(void)
  */
 static bool is_contended(const struct pb_measure *m, double contention)
 {
-	return m->has_span && !isnan(m->other_cpu_s) &&
-	       m->other_cpu_s >
-		   contention * m->wall_s + pb_cpu_times_resolution();
+	return m->has_span &&
+	       pb_is_contended(m->other_cpu_s, m->wall_s, contention);
 }
 
 /* What `repetitions: auto` knows of one cell so far in this invocation. */
@@ -222,7 +221,8 @@ static int run_cell(struct run_ctx *c, const struct pb_cell *cell,
 	if (job.nreps == 0)
 		return PB_OK;
 	if (pb_probe_round(c->probe, cell->exp,
-			   (unsigned)(c->ev.cell_index + 1), err))
+			   (unsigned)(c->ev.cell_index + 1), (long)cell->id,
+			   err))
 		return PB_ERROR;
 	wait_idle(c, cell);
 	emit(c, PB_EV_CELL_START);
@@ -255,7 +255,8 @@ static int run_cell_auto(struct run_ctx *c, const struct pb_cell *cell,
 	int rc = PB_OK;
 
 	if (pb_probe_round(c->probe, cell->exp,
-			   (unsigned)(c->ev.cell_index + 1), err))
+			   (unsigned)(c->ev.cell_index + 1), (long)cell->id,
+			   err))
 		return PB_ERROR;
 	emit(c, PB_EV_CELL_START);
 	for (unsigned r = 1;
@@ -337,7 +338,7 @@ static int run_round(struct run_ctx *c, const struct pb_cells *cells,
 	     k++) {
 		if (perm[k] == n) {
 			rc = pb_probe_round(c->probe, cells->items[first].exp,
-					    round, err);
+					    round, -1, err);
 			continue;
 		}
 		size_t i = first + perm[k];
@@ -391,7 +392,7 @@ int pb_runner_run(const struct pb_cells *cells,
 	struct run_ctx c = {.opts = opts,
 			    .csv = csv,
 			    .totals = totals,
-			    .t0 = now_s(),
+			    .t0 = now_s() - opts->started_ago_s,
 			    .probe = &totals->probe,
 			    .cell0 = cells->items,
 			    .autos = calloc(cells->n ? cells->n : 1,

@@ -60,6 +60,12 @@ struct pb_runner_opts {
 	void *event_ctx;
 	/* capacity.csv; NULL: no capacity probe. */
 	struct pb_capacity_csv *capacity;
+	/*
+	 * Seconds since the run began (meta.json's started_utc), from which
+	 * started_s counts: a resumed run's rows go on from where the first
+	 * invocation's left off. 0: it begins now.
+	 */
+	double started_ago_s;
 };
 
 struct pb_runner_totals {
