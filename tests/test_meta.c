@@ -5,6 +5,7 @@
  * accessors and refusals with positions.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -265,4 +266,31 @@ Test(meta, the_hand_made_folder_reads)
 	cr_assert(strstr(pb_meta_get(&d, "experiment_text"),
 			 "\n  - name: oversub\n"));
 	pb_meta_doc_free(&d);
+}
+
+Test(meta, the_age_of_a_time_stamp)
+{
+	char now[32];
+
+	pb_utc_now(now);
+	double age = pb_utc_age_s(now);
+	cr_assert(age > -0.01 && age < 60, "%s: %g", now, age);
+	/* 2000-01-01 began 946684800 s after the epoch */
+	double y2k = pb_utc_age_s("2000-01-01T00:00:00Z");
+	cr_assert_float_eq(pb_utc_age_s("2000-01-01T00:00:00.500Z"), y2k - 0.5,
+			   0.05);
+	cr_assert_gt(y2k, 7e8);
+	static const char *const bad[] = {
+	    "",
+	    "now",
+	    "2000-01-01",
+	    "2000-13-01T00:00:00Z",
+	    "2000-01-01T24:00:00Z",
+	    "2000-01-01T00:00:00",
+	    "2000-01-01T00:00:00.5Z",
+	    "2000-01-01T00:00:00.500Zx",
+	    "2000-01-01T00:00:00+01:00",
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(*bad); k++)
+		cr_assert(isnan(pb_utc_age_s(bad[k])), "'%s'", bad[k]);
 }
