@@ -8,6 +8,9 @@
 #   the same against measured capacity (summary.csv speedup_vs_capacity)
 #   the share of the repetitions measured wholly inside the busy span that
 #     were flagged contended: target 100%
+#   the gap between the two runs' fitted serial fractions (fits.csv,
+#     pthreads): the same experiment run twice on a noisy machine should
+#     give serial fractions within 0.03 of each other
 # Needs PB_BUILD (absolute build folder with parabench and plugins/).
 # CONTENTION_SAMPLES (2e8) and CONTENTION_REPS (10) size it; about 40 s
 # on an idle 2-core machine (more when it is not).
@@ -81,6 +84,13 @@ read -r inside flagged < <(awk -F, -v a="$first" -v b="$last" '
 all_flagged=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
   { f += $c["contended"] == 1 } END { print f + 0 }' "$tmp/busy/runs.csv")
 
+# sfrac DIR: the fitted serial fraction of the pthreads series.
+sfrac() {
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $c["strategy"] == "pthreads" { print $c["serial_fraction"]; exit }' \
+    "$1/fits.csv"
+}
+
 idle_sp=$(field "$tmp/idle" pthreads 2 speedup)
 busy_sp=$(field "$tmp/busy" pthreads 2 speedup)
 idle_vs=$(field "$tmp/idle" pthreads 2 speedup_vs_capacity)
@@ -88,6 +98,11 @@ busy_vs=$(field "$tmp/busy" pthreads 2 speedup_vs_capacity)
 n_cont=$(field "$tmp/busy" pthreads 2 n_contended)
 idle_cont=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
   { f += $c["contended"] == 1 } END { print f + 0 }' "$tmp/idle/runs.csv")
+idle_s=$(sfrac "$tmp/idle")
+busy_s=$(sfrac "$tmp/busy")
+gap=$(awk -v a="${idle_s:-nan}" -v b="${busy_s:-nan}" 'BEGIN {
+  if (a == "" || b == "" || a == "nan" || b == "nan") print "nan"
+  else { d = a - b; printf "%.4f", d < 0 ? -d : d } }')
 share=$(awk -v i="$inside" -v f="$flagged" 'BEGIN { printf "%.0f", i ? 100 * f / i : 0 }')
 
 printf 'contention_speedup_clean_rows\t%s\tx\tspeedup_first_run\t%s\twithin 5%% of the first run (pi %s samples, pthreads 2 workers vs serial 1, %s reps; busy run: %s of its pthreads-2 rows contended and left out; first run: %s rows contended)\tcloser\n' \
@@ -96,3 +111,5 @@ printf 'contention_speedup_vs_capacity\t%s\tx\tvs_capacity_first_run\t%s\twithin
   "${busy_vs:-nan}" "${idle_vs:-nan}"
 printf 'contention_overlapped_rows_flagged\t%s\t%%\tall_overlapped\t100\t>= 100 %% (%s of %s repetitions wholly inside the busy span flagged; %s flagged in the whole busy run)\thigher\n' \
   "$share" "$flagged" "$inside" "$all_flagged"
+printf 'contention_serial_fraction_gap\t%s\tfraction\tserial_fraction_first_run\t%s\t<= 0.03 (|s of the busy run - s of the first run|; busy run s = %s)\tlower\n' \
+  "$gap" "${idle_s:-nan}" "${busy_s:-nan}"
