@@ -2,7 +2,9 @@
  * test_e2e_machine.c — the real binary with `counters` and `affinity`:
  * the counter_* and param_affinity columns of runs.csv, software counters
  * that count, hardware counters that are counted or left empty with a
- * warning.
+ * warning; every strategy's workers (mpi's ranks too, when this build has
+ * the mpi strategy) bound alike, and a worker that cannot be bound failing
+ * its repetition alike.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -15,7 +17,11 @@
 
 static void enter_tmp(void)
 {
-	cr_assert_eq(chdir(pbt_scratch_new()), 0);
+	const char *dir = pbt_scratch_new();
+
+	cr_assert_eq(chdir(dir), 0);
+	/* The mpi strategy's folder for Open MPI goes here too. */
+	setenv("TMPDIR", dir, 1);
 }
 
 static void leave_tmp(void)
@@ -115,22 +121,43 @@ static unsigned long long mask_of(const char *cpus, unsigned w)
 	return 0;
 }
 
-static const char affinity_yaml[] =
-    "name: placed\n"
-    "workload: where\n"
-    "params: {tasks: 16}\n"
-    "strategies: [serial, pthreads, fork, shm]\n"
-    "strategy_params: {schedule: static}\n"
-    "workers: [2]\n"
-    "affinity: [none, compact, scatter]\n"
-    "repetitions: 1\n"
-    "warmup: 0\n"
-    "counters: [cpu-migrations]\n";
+/*
+ * Writes an experiment of the where workload under every strategy (mpi
+ * when this build can run it: its ranks are workers like any other),
+ * static schedule, with the given workers and affinity lines; returns how
+ * many strategies it names.
+ */
+static unsigned write_placed(const char *path, const char *strategies,
+			     const char *workers, const char *affinity)
+{
+	bool mpi = pbt_mpi_skip_reason() == NULL;
+	char yaml[1024];
+
+	snprintf(yaml, sizeof(yaml),
+		 "name: placed\n"
+		 "workload: where\n"
+		 "params: {tasks: 16}\n"
+		 "strategies: [%s%s]\n"
+		 "strategy_params: {schedule: static}\n"
+		 "workers: %s\n"
+		 "affinity: %s\n"
+		 "repetitions: 1\n"
+		 "warmup: 0\n"
+		 "counters: [cpu-migrations]\n",
+		 strategies, mpi ? ", mpi" : "", workers, affinity);
+	pbt_write(path, yaml);
+	unsigned n = 1;
+	for (const char *c = strategies; *c; c++)
+		n += *c == ',';
+	return n + mpi;
+}
 
 /*
  * Every strategy binds its workers through the host: under compact and
  * scatter each worker sees exactly one CPU, the one the topology's order
  * gives it (on this machine's PUs, in hwloc's order); under none, all.
+ * mpi's ranks too: the strategy learns each rank's set from the host's
+ * service and the rank binds itself; Open MPI binds none of them.
  */
 Test(e2e_machine, every_strategy_binds_its_workers)
 {
@@ -139,12 +166,13 @@ Test(e2e_machine, every_strategy_binds_its_workers)
 	struct pb_topology topo;
 	struct pb_err err = {{0}};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned ns = write_placed("a.yaml", "serial, pthreads, fork, shm",
+				   "[2]", "[none, compact, scatter]");
 
 	cr_assert_eq(pb_topology_load(&topo, &err), PB_OK, "%s", err.msg);
-	pbt_write("a.yaml", affinity_yaml);
 	run_ok("a.yaml", &p);
 	read_csv("res/runs.csv", &t);
-	cr_assert_eq(t.nrows, 12);
+	cr_assert_eq(t.nrows, 3 * ns);
 	for (size_t r = 0; r < t.nrows; r++) {
 		const char *strategy = pb_csv_get(&t, r, "strategy");
 		const char *aff = pb_csv_get(&t, r, "param_affinity");
@@ -174,6 +202,52 @@ Test(e2e_machine, every_strategy_binds_its_workers)
 	pb_csv_free(&t);
 	pbt_proc_free(&p);
 	pb_topology_free(&topo);
+}
+
+/*
+ * A worker that cannot be bound fails its repetition, under every strategy,
+ * with the service's message: on a synthetic 2-package machine of 16 PUs,
+ * scatter puts worker 1 on the second package's first PU, which this
+ * machine lacks (skipped on a machine that has it).
+ */
+Test(e2e_machine, a_worker_that_cannot_be_bound_fails_its_repetition)
+{
+	struct pbt_proc p;
+	struct pb_csv t;
+	struct pb_topology topo;
+	struct pb_err err = {{0}};
+	char want[64], plugins[4096];
+	int pu;
+
+	setenv("HWLOC_XMLFILE",
+	       pbt_source_path("tests/data/topology/2-socket-smt.xml"), 1);
+	cr_assert_eq(pb_topology_load(&topo, &err), PB_OK, "%s", err.msg);
+	pu = pb_topology_pu_of(&topo, PB_AFFINITY_SCATTER, 1);
+	pb_topology_free(&topo);
+	if (pu < sysconf(_SC_NPROCESSORS_CONF))
+		cr_skip_test("this machine has CPU %d", pu);
+	snprintf(want, sizeof(want), "worker 1: cannot bind to CPU %d", pu);
+	unsigned ns =
+	    write_placed("a.yaml", "pthreads, fork, shm", "[2]", "[scatter]");
+	snprintf(plugins, sizeof(plugins), "%s/test-plugins", pbt_build());
+	pbt_parabench(&p, (const char *[]){"run", "a.yaml", "--out", "res",
+					   "--quiet", "--no-report",
+					   "--plugin-dir", plugins, NULL});
+	unsetenv("HWLOC_XMLFILE");
+	cr_assert_eq(p.status, 1, "a failed repetition: exit %d\n%s", p.status,
+		     p.err);
+	read_csv("res/runs.csv", &t);
+	cr_assert_eq(t.nrows, ns);
+	for (size_t r = 0; r < t.nrows; r++) {
+		cr_assert_str_eq(pb_csv_get(&t, r, "status"), "failed",
+				 "%s: %s", pb_csv_get(&t, r, "strategy"),
+				 pb_csv_get(&t, r, "message"));
+		cr_assert(strstr(pb_csv_get(&t, r, "message"), want), "%s: %s",
+			  pb_csv_get(&t, r, "strategy"),
+			  pb_csv_get(&t, r, "message"));
+	}
+	pb_csv_free(&t);
+	pbt_proc_free(&p);
 }
 
 /* summary.csv takes each counter's median per cell; report.md a table. */

@@ -3,8 +3,10 @@
  * same bits as serial for pi and primes under both schedules, results in
  * their slots, a crash or exit() in a rank named with the rank and the
  * task, hook errors passed on, the spawn metric, Open MPI's refusals
- * worded, and nothing left behind: no process, descriptor, mapping or
- * folder, also after a cell timeout.
+ * worded, where `affinity` and bind_to put the ranks, and nothing left
+ * behind: no process, descriptor, mapping or folder, also after a cell
+ * timeout. (That every strategy's workers, the ranks included, get the
+ * CPU sets compact and scatter give them is in test_e2e_machine.c.)
  *
  * Skipped, saying why, when this build has no mpi strategy (no Open MPI
  * headers) and under the sanitizers: Open MPI's libraries and daemon are
@@ -19,35 +21,15 @@
 #include <unistd.h>
 
 #include "lib/csv_read.h"
+#include "lib/topology.h"
 #include "pbt_files.h"
 #include "pbt_leftovers.h"
 #include "pbtest.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-
-/* Why the mpi tests cannot run in this build, or NULL when they can. */
-static const char *skip_reason(void)
-{
-#ifdef SANITIZED
-	return "Open MPI is not instrumented and trips the sanitizers; the "
-	       "plain `make test` runs the mpi tests";
-#endif
-	if (!pbt_have_strategy("mpi"))
-		return "this build has no mpi strategy (no Open MPI headers: "
-		       "Debian libopenmpi-dev)";
-	return NULL;
-}
-
 /* Skips the test, saying why, unless the mpi strategy can run here. */
 static void need_mpi(void)
 {
-	const char *why = skip_reason();
+	const char *why = pbt_mpi_skip_reason();
 
 	if (why)
 		cr_skip_test("%s", why);
@@ -56,7 +38,7 @@ static void need_mpi(void)
 /* Says it once, where scripts/run-tests.sh shows it, not only per test. */
 ReportHook(PRE_ALL)(struct criterion_test_set *set)
 {
-	const char *why = skip_reason();
+	const char *why = pbt_mpi_skip_reason();
 
 	(void)set;
 	if (why)
@@ -265,6 +247,78 @@ Test(mpi, more_ranks_than_cores_need_oversubscribe)
 	cr_assert_eq(m.status, PB_STATUS_FAILED, "%s", m.message);
 	cr_assert(strstr(m.message, "oversubscribe: true allows that"), "%s",
 		  m.message);
+}
+
+/* The CPU mask rank 0 reported in a `where` row's metric_cpus, or 0. */
+static unsigned long long mask_of_rank0(const char *cpus)
+{
+	return strncmp(cpus, "w0=", 3) == 0 ? strtoull(cpus + 3, NULL, 16) : 0;
+}
+
+/*
+ * Where a lone rank runs, by `affinity` and the strategy's bind_to: under
+ * none it is free (Open MPI's default would bind it to a core); bind_to
+ * core is Open MPI's binding, passed on; compact puts it on the PU the
+ * topology gives worker 0; and the two bindings together are refused,
+ * naming both.
+ */
+Test(mpi, affinity_and_bind_to_place_the_ranks)
+{
+	struct pbt_proc p;
+	struct pb_csv t;
+	struct pb_topology topo;
+	struct pb_err err = {{0}};
+	char plugins[4096];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (ncpu < 2)
+		cr_skip_test("one CPU: bound and free look alike");
+	cr_assert_eq(pb_topology_load(&topo, &err), PB_OK, "%s", err.msg);
+	snprintf(plugins, sizeof(plugins), "%s/test-plugins", pbt_build());
+	pbt_write("b.yaml", "name: b\nworkload: where\nparams: {tasks: 2}\n"
+			    "strategies: [mpi]\nworkers: [1]\n"
+			    "strategy_params: {bind_to: [none, core]}\n"
+			    "affinity: [none, compact]\n"
+			    "repetitions: 1\nwarmup: 0\n");
+	pbt_parabench(&p, (const char *[]){"run", "b.yaml", "--out", "res",
+					   "--quiet", "--no-report",
+					   "--plugin-dir", plugins, NULL});
+	cr_assert_eq(p.status, 1, "one cell fails: exit %d: %s", p.status,
+		     p.err);
+	cr_assert_eq(pb_csv_read("res/runs.csv", 0, &t, &err), PB_OK, "%s",
+		     err.msg);
+	cr_assert_eq(t.nrows, 4);
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *bind_to = pb_csv_get(&t, r, "param_bind_to");
+		const char *aff = pb_csv_get(&t, r, "param_affinity");
+		const char *msg = pb_csv_get(&t, r, "message");
+		unsigned long long got =
+		    mask_of_rank0(pb_csv_get(&t, r, "metric_cpus"));
+		int pu = pb_topology_pu_of(&topo, PB_AFFINITY_COMPACT, 0);
+
+		if (strcmp(bind_to, "core") == 0 &&
+		    strcmp(aff, "compact") == 0) {
+			cr_assert_str_eq(pb_csv_get(&t, r, "status"), "failed");
+			cr_assert(strstr(msg, "bind_to 'core' would bind them "
+					      "too"),
+				  "%s", msg);
+			continue;
+		}
+		cr_assert_str_eq(pb_csv_get(&t, r, "status"), "ok", "%s %s: %s",
+				 bind_to, aff, msg);
+		if (strcmp(aff, "compact") == 0)
+			cr_assert_eq(got, 1ull << pu, "compact: %llx", got);
+		else if (strcmp(bind_to, "core") == 0)
+			cr_assert_eq(__builtin_popcountll(got), 1,
+				     "bind_to core: %llx", got);
+		else
+			cr_assert_eq(__builtin_popcountll(got), ncpu,
+				     "none: %llx", got);
+	}
+	pb_csv_free(&t);
+	pbt_proc_free(&p);
+	pb_topology_free(&topo);
+	assert_no_mpi_folder();
 }
 
 /*

@@ -17,6 +17,14 @@
  *           fork.c. static — rank r runs [r*n/W, (r+1)*n/W) unasked.
  * chunk 0 is ceil(tasks / (4 x workers)), as for the other strategies.
  *
+ * Affinity: ranks are workers like any other. Open MPI starts them, so
+ * the host's bind service (which binds its caller) cannot reach them: the
+ * MPI parent learns each worker's CPU set from it before MPI_Init
+ * (mpi/bind.h), sends the sets in the job message, and each rank binds
+ * itself before it loads the workload. Open MPI's own binding is the
+ * parameter bind_to, `none` by default, so that `affinity: none` leaves
+ * ranks unbound as it leaves threads; asking for both is refused.
+ *
  * Measured: the whole of execute, MPI's start in this process (once per
  * process), the spawn, each rank's setup, the work, the disconnect and
  * the ranks' end. The metric `spawn` is the part until every rank said
@@ -59,10 +67,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mpi/bind.h"
 #include "mpi/proto.h"
 #include "strategy_util.h"
 
-enum { P_HOSTFILE = PBS_NPARAMS, P_MAP_BY, P_OVERSUBSCRIBE };
+enum { P_HOSTFILE = PBS_NPARAMS, P_MAP_BY, P_OVERSUBSCRIBE, P_BIND_TO };
 
 static const struct pb_param params[] = {
     [PBS_P_SCHEDULE] =
@@ -76,6 +85,10 @@ static const struct pb_param params[] = {
 		  "Open MPI's default"},
     [P_OVERSUBSCRIBE] = {"oversubscribe", PB_BOOL, "true", 0, 0, NULL,
 			 "allow more ranks than slots (cores) on a node"},
+    [P_BIND_TO] = {"bind_to", PB_STRING, "none", 0, 0, NULL,
+		   "Open MPI's --bind-to policy (core, hwthread, socket, ...); "
+		   "none: Open MPI binds no rank, and `affinity` alone places "
+		   "them; empty: Open MPI's default"},
 };
 
 enum { M_SPAWN };
@@ -115,6 +128,8 @@ struct team {
 	char *in; /* receive buffer */
 	size_t in_cap;
 	struct pbm_buf blob;	/* the job message, the same for every rank */
+	cpu_set_t *sets;	/* W CPU sets, when bound */
+	bool bound;		/* the ranks bind themselves to sets */
 	struct pbm_range *sent; /* every grant sent, in order */
 	size_t nsent, sent_cap;
 	struct timespec t0;
@@ -253,6 +268,7 @@ static int make_blob(struct team *t, struct pb_err *err)
 	    .result_size = job->result_size,
 	    .batch_bytes = BATCH_BYTES,
 	    .dynamic = t->dynamic,
+	    .nsets = t->bound ? t->W : 0,
 	};
 
 	if (!job->workload || !job->workload_args)
@@ -268,6 +284,8 @@ static int make_blob(struct team *t, struct pb_err *err)
 	snprintf(h.note_dir, sizeof(h.note_dir), "%s", mpi_dir);
 	snprintf(h.host, sizeof(h.host), "%s", my_host);
 	pbm_put(&t->blob, &h, sizeof(h));
+	if (t->bound)
+		pbm_put(&t->blob, t->sets, t->W * sizeof(*t->sets));
 	pbm_pack(&t->blob, job->workload_args);
 	if (t->blob.oom)
 		return pb_fail(err, "out of memory for the job message");
@@ -288,7 +306,7 @@ static void map_by(const struct pb_job *job, char *out, size_t len)
 			 strchr(m, ':') ? "," : ":");
 }
 
-/* The spawn's info: working folder, mapping, hostfile. */
+/* The spawn's info: working folder, mapping, binding, hostfile. */
 static int make_info(const struct pb_job *job, MPI_Info *info,
 		     struct pb_err *err)
 {
@@ -301,6 +319,9 @@ static int make_info(const struct pb_job *job, MPI_Info *info,
 	map_by(job, map, sizeof(map));
 	if (*map)
 		MPI_Info_set(*info, "map_by", map);
+	if (*job->args->values[P_BIND_TO].u.s)
+		MPI_Info_set(*info, "bind_to",
+			     job->args->values[P_BIND_TO].u.s);
 	if (*hostfile) {
 		if (!realpath(hostfile, real) || access(real, R_OK) != 0) {
 			MPI_Info_free(info);
@@ -310,6 +331,17 @@ static int make_info(const struct pb_job *job, MPI_Info *info,
 		MPI_Info_set(*info, "hostfile", real);
 	}
 	return PB_OK;
+}
+
+/* What to check when the spawn fails under a binding of Open MPI's. */
+static const char *spawn_hint(const struct pb_job *job)
+{
+	const char *bind_to = job->args->values[P_BIND_TO].u.s;
+
+	if (!*bind_to || strcmp(bind_to, "none") == 0)
+		return "";
+	return " (is bind_to a policy Open MPI knows, and are there enough "
+	       "of what it binds to? Open MPI says why on standard error)";
 }
 
 static int spawn(struct team *t, struct pb_err *err)
@@ -331,13 +363,14 @@ static int spawn(struct team *t, struct pb_err *err)
 			    MPI_COMM_SELF, &t->inter, MPI_ERRCODES_IGNORE);
 	MPI_Info_free(&info);
 	if (rc != MPI_SUCCESS)
-		return pb_fail(err,
-			       "MPI_Comm_spawn of %u ranks of %s failed: %s%s",
-			       t->W, cmd, mpi_error(rc, why),
-			       t->job->args->values[P_OVERSUBSCRIBE].u.b
-				   ? ""
-				   : " (more ranks than slots? "
-				     "oversubscribe: true allows that)");
+		return pb_fail(
+		    err, "MPI_Comm_spawn of %u ranks of %s failed: %s%s%s",
+		    t->W, cmd, mpi_error(rc, why),
+		    t->job->args->values[P_OVERSUBSCRIBE].u.b
+			? ""
+			: " (more ranks than slots? "
+			  "oversubscribe: true allows that)",
+		    spawn_hint(t->job));
 	MPI_Comm_set_errhandler(t->inter, MPI_ERRORS_RETURN);
 	for (unsigned r = 0; r < t->W; r++)
 		MPI_Isend(t->blob.data, (int)t->blob.len, MPI_BYTE, (int)r,
@@ -715,6 +748,31 @@ static void finish(struct team *t)
 
 /* ---- The MPI parent: a process of its own per execute ----------------- */
 
+/*
+ * Where each rank goes: the CPU sets the host's bind service gives
+ * workers 0..W-1 (mpi/bind.h), learnt before MPI_Init, while this process
+ * has one thread. When the ranks bind themselves, Open MPI must not bind
+ * them too: theirs would be undone by ours, after it had placed MPI_Init.
+ */
+static int plan_binding(struct team *t, struct pb_err *err)
+{
+	const char *bind_to = t->job->args->values[P_BIND_TO].u.s;
+
+	t->sets = calloc(t->W, sizeof(*t->sets));
+	if (!t->sets)
+		return pb_fail(err, "out of memory for %u CPU sets", t->W);
+	if (pbm_cpu_sets(t->job, t->W, t->sets, &t->bound, err))
+		return PB_ERROR;
+	if (t->bound && strcmp(bind_to, "none") != 0)
+		return pb_fail(err,
+			       "the experiment's affinity binds the ranks, and "
+			       "Open MPI's bind_to '%s' would bind them too: "
+			       "keep bind_to: none (the default), or use "
+			       "affinity: none",
+			       bind_to);
+	return PB_OK;
+}
+
 /* What the MPI parent hands back, in a shared mapping; results follow. */
 struct shared {
 	struct pbs_outcome o;
@@ -868,6 +926,10 @@ __attribute__((noreturn)) static void parent_main(const struct pb_job *job,
 	t.sent = calloc(t.sent_cap ? t.sent_cap : 1, sizeof(*t.sent));
 	if (!t.sent) {
 		pbs_fail(&sh->o, PB_STATUS_FAILED, "out of memory for grants");
+		_exit(0);
+	}
+	if (plan_binding(&t, &t.o.err)) {
+		pbs_fail(&sh->o, PB_STATUS_FAILED, "%s", t.o.err.msg);
 		_exit(0);
 	}
 	MPI_Init_thread(NULL, NULL, MPI_THREAD_SINGLE, &provided);

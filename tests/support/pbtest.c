@@ -248,6 +248,26 @@ bool pbt_have_strategy(const char *name)
 	return pb_registry_find(pbt_registry(), PB_KIND_STRATEGY, name);
 }
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+
+const char *pbt_mpi_skip_reason(void)
+{
+#ifdef SANITIZED
+	return "Open MPI is not instrumented and trips the sanitizers; the "
+	       "plain `make test` runs the mpi tests";
+#endif
+	if (!pbt_have_strategy("mpi"))
+		return "this build has no mpi strategy (no Open MPI headers: "
+		       "Debian libopenmpi-dev)";
+	return NULL;
+}
+
 static size_t metric_index(const char *workload, const char *name)
 {
 	const struct pb_plugin *p = pbt_plugin(PB_KIND_WORKLOAD, workload);

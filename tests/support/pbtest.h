@@ -68,6 +68,13 @@ void pbt_run_ok(const char *workload, const char *wparams, const char *strategy,
 /* True when this build has a strategy plugin of that name. */
 bool pbt_have_strategy(const char *name);
 
+/*
+ * Why the mpi strategy cannot run in this build's tests, or NULL when it
+ * can: not built (no Open MPI headers, or MPI=0), or a sanitizer build
+ * (Open MPI's libraries are not instrumented and trip the sanitizers).
+ */
+const char *pbt_mpi_skip_reason(void);
+
 /* The value of metric name in m (a measure of workload); fails if absent. */
 double pbt_metric(const char *workload, const struct pb_measure *m,
 		  const char *name);

@@ -8,8 +8,11 @@
  *   PBM_HELLO    rank -> parent  struct pbm_hello, right after MPI_Init:
  *                                its pid and host, so that the parent can
  *                                watch a rank on its own host for its end
- *   PBM_JOB      parent -> rank  the job: struct pbm_job_head, then the
- *                                workload's parameter values (pbm_pack)
+ *   PBM_JOB      parent -> rank  the job: struct pbm_job_head, then
+ *                                nsets CPU sets (cpu_set_t, one per rank,
+ *                                in rank order; none when the ranks stay
+ *                                unbound), then the workload's parameter
+ *                                values (pbm_pack)
  *   PBM_PATH     rank -> parent  a path the rank's setup made (own_path)
  *   PBM_READY    rank -> parent  setup and worker_init done; no payload
  *   PBM_RESULTS  rank -> parent  struct pbm_range, then the raw results of
@@ -46,7 +49,7 @@ enum pbm_tag {
 /* "PBMPIJOB": a blob that is not a job is refused, not misread. */
 #define PBM_MAGIC 0x424f4a49504d4250ULL
 /* Bumped whenever a message changes: parent and ranks come from one build. */
-#define PBM_VERSION 1
+#define PBM_VERSION 2
 #define PBM_NO_TASK UINT64_MAX
 #define PBM_PATH_MAX 4096
 #define PBM_HOST_MAX 256
@@ -77,8 +80,8 @@ struct pbm_job_head {
 	uint64_t result_size; /* bytes per result */
 	uint64_t batch_bytes; /* results a rank gathers before it sends */
 	uint32_t dynamic;     /* 1: wait for grants; 0: run the static share */
-	uint32_t reserved;
-	char name[128];		     /* the workload's name */
+	uint32_t nsets;	      /* CPU sets after the head: 0, or one per rank */
+	char name[128];	      /* the workload's name */
 	char path[PBM_PATH_MAX];     /* its plugin file */
 	char note_dir[PBM_PATH_MAX]; /* where a dying rank leaves its note */
 	char host[PBM_HOST_MAX];     /* the parent's host */

@@ -5,10 +5,12 @@
  * A rank: MPI_Init, say hello (pid, host), receive the job, load the same
  * workload plugin file the parent loaded (dlopen + the descriptor symbol,
  * checked like the host's registry checks it: magic, ABI version, size,
- * kind, name), rebuild its parameters, run setup and worker_init, say
- * ready, then run tasks — its static share, or the grants the parent hands
- * out — sending the raw results back in batches. Then worker_fini,
- * teardown, disconnect, finalize.
+ * kind, name), rebuild its parameters, bind itself where the parent's
+ * bind service put its worker (when the experiment asks for an affinity;
+ * bind.h), run setup and worker_init, say ready, then run tasks — its
+ * static share, or the grants the parent hands out — sending the raw
+ * results back in batches. Then worker_fini, teardown, disconnect,
+ * finalize.
  *
  * It does not link core/: the loader it needs is twenty lines, and core's
  * registry would drag in the YAML, JSON and hwloc libraries on every node.
@@ -28,6 +30,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "bind.h"
 #include "proto.h"
 
 /* What the rank is doing, for its death note. */
@@ -39,8 +42,10 @@ struct rank {
 	MPI_Comm parent;
 	int r, W;
 	struct pbm_job_head head;
-	char *blob; /* the whole PBM_JOB message */
+	char host[PBM_HOST_MAX]; /* this rank's */
+	char *blob;		 /* the whole PBM_JOB message */
 	size_t blob_len;
+	size_t params_at; /* where the parameter values start in blob */
 	const struct pb_plugin *plugin;
 	void *handle;
 	struct pbm_args args;
@@ -170,7 +175,39 @@ static int receive_job(struct rank *k, struct pb_err *err)
 	k->head.path[sizeof(k->head.path) - 1] = '\0';
 	k->head.note_dir[sizeof(k->head.note_dir) - 1] = '\0';
 	k->head.host[sizeof(k->head.host) - 1] = '\0';
+	if (k->head.nsets != 0 && k->head.nsets != (uint32_t)k->W)
+		return pb_fail(err,
+			       "the job message has %u CPU sets for %d ranks",
+			       k->head.nsets, k->W);
+	k->params_at = sizeof(k->head) + k->head.nsets * sizeof(cpu_set_t);
+	if (k->blob_len < k->params_at)
+		return pb_fail(err, "the job message is %d bytes, too short",
+			       len);
 	return PB_OK;
+}
+
+/*
+ * Binds this rank where the parent's bind service put its worker, before
+ * the workload is loaded, so that setup already runs (and touches its
+ * memory) there. The CPU numbers are those of the parent's machine: a
+ * rank on another node refuses rather than guess.
+ */
+static int bind_rank(struct rank *k, struct pb_err *err)
+{
+	cpu_set_t set;
+
+	if (k->head.nsets == 0)
+		return PB_OK;
+	if (strcmp(k->host, k->head.host) != 0)
+		return pb_fail(err,
+			       "`affinity` can bind ranks only on %s, the "
+			       "machine parabench runs on; this rank runs on "
+			       "%s: with a hostfile, use affinity: none (and "
+			       "Open MPI's bind_to)",
+			       k->head.host, k->host);
+	memcpy(&set, k->blob + sizeof(k->head) + (size_t)k->r * sizeof(set),
+	       sizeof(set));
+	return pbm_bind_self(&set, (unsigned)k->r, err);
 }
 
 /* ---- Loading the workload ---------------------------------------------- */
@@ -213,7 +250,7 @@ static int load_workload(struct rank *k, struct pb_err *err)
 			       h->path, p->result_size,
 			       (unsigned long long)h->result_size);
 	k->plugin = p;
-	return pbm_unpack(k->blob + sizeof(*h), k->blob_len - sizeof(*h), p,
+	return pbm_unpack(k->blob + k->params_at, k->blob_len - k->params_at, p,
 			  h->nparams, &k->args, err);
 }
 
@@ -303,7 +340,7 @@ static int prepare(struct rank *k, struct pb_host *host, struct pb_err *err)
 {
 	size_t ntasks = 0;
 
-	if (receive_job(k, err) || load_workload(k, err))
+	if (receive_job(k, err) || bind_rank(k, err) || load_workload(k, err))
 		return PB_ERROR;
 	install_notes(&k->head, k->r);
 	host->seed = k->head.seed;
@@ -356,6 +393,7 @@ int main(int argc, char **argv)
 	MPI_Comm_rank(MPI_COMM_WORLD, &k.r);
 	MPI_Comm_size(MPI_COMM_WORLD, &k.W);
 	gethostname(hello.host, sizeof(hello.host) - 1);
+	memcpy(k.host, hello.host, sizeof(k.host));
 	send_to_parent(&k, PBM_HELLO, &hello, sizeof(hello));
 	host.opaque = &k;
 	host.cores = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
