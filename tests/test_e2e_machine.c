@@ -202,6 +202,16 @@ Test(e2e_machine, every_strategy_binds_its_workers)
 	pb_csv_free(&t);
 	pbt_proc_free(&p);
 	pb_topology_free(&topo);
+	/* The report's counters table: the setting, then the migrations. */
+	pbt_parabench(&p, (const char *[]){"report", "res", NULL});
+	cr_assert_eq(p.status, 0, "%s", p.err);
+	char *md = pbt_read("res/report.md");
+	cr_assert(
+	    strstr(md, "| series | workers | affinity | cpu_migrations |"),
+	    "%s", md);
+	cr_assert(strstr(md, "| 2 | scatter | "), "%s", md);
+	free(md);
+	pbt_proc_free(&p);
 }
 
 /*
