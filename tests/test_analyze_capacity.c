@@ -48,6 +48,20 @@ static const char *runs =
 	"experiment,round,cell,started_s,threads,wall_s,speedup,other_cpu_s,"  \
 	"contended\n"
 
+/*
+ * Rounds 3 and 4 (whose rows of cell 2 are contended, so left out) had
+ * low capacity; round 2's probe was itself contended; round 7 holds no
+ * row of the cell. Kept: the clean probes of rounds 1, 5 and 6.
+ */
+static const char mixed[] = HEAD "e,1,,0,1,0.05,1,0,0\n"
+				 "e,1,,0,2,0.05,1.90,0,0\n"
+				 "e,2,,0,2,0.05,1.10,0.5,1\n"
+				 "e,3,,0,2,0.05,1.20,0.5,1\n"
+				 "e,4,,0,2,0.05,1.30,0.5,0\n"
+				 "e,5,,0,2,0.05,1.95,0,0\n"
+				 "e,6,,0,2,0.05,1.98,0,0\n"
+				 "e,7,,0,2,0.05,1.00,0,0\n";
+
 static const char *dir;
 
 static void setup(void)
@@ -90,19 +104,7 @@ Test(analyze_capacity, the_clean_probes_of_the_kept_rows_rounds)
 {
 	struct pb_csv s;
 
-	/* Rounds 3 and 4 (left out: their rows are contended) had low
-	 * capacity; round 2's probe was itself contended; round 7 holds no
-	 * row of the cell. Kept: rounds 1, 5 and 6. */
-	analyze(runs,
-		HEAD "e,1,,0,1,0.05,1,0,0\n"
-		     "e,1,,0,2,0.05,1.90,0,0\n"
-		     "e,2,,0,2,0.05,1.10,0.5,1\n"
-		     "e,3,,0,2,0.05,1.20,0.5,1\n"
-		     "e,4,,0,2,0.05,1.30,0.5,0\n"
-		     "e,5,,0,2,0.05,1.95,0,0\n"
-		     "e,6,,0,2,0.05,1.98,0,0\n"
-		     "e,7,,0,2,0.05,1.00,0,0\n",
-		&s);
+	analyze(runs, mixed, &s);
 	expect(&s, 1.95, "rounds");
 	pb_csv_free(&s);
 }
@@ -234,16 +236,7 @@ Test(analyze_capacity, the_report_shows_each_capacity_and_its_probes)
 	struct pb_err err = {{0}};
 	char path[4096];
 
-	analyze(runs,
-		HEAD "e,1,,0,1,0.05,1,0,0\n"
-		     "e,1,,0,2,0.05,1.90,0,0\n"
-		     "e,2,,0,2,0.05,1.10,0.5,1\n"
-		     "e,3,,0,2,0.05,1.20,0.5,1\n"
-		     "e,4,,0,2,0.05,1.30,0.5,0\n"
-		     "e,5,,0,2,0.05,1.95,0,0\n"
-		     "e,6,,0,2,0.05,1.98,0,0\n"
-		     "e,7,,0,2,0.05,1.00,0,0\n",
-		&s);
+	analyze(runs, mixed, &s);
 	pb_csv_free(&s);
 	cr_assert_eq(pb_report_dir(dir, &err), PB_OK, "%s", err.msg);
 	snprintf(path, sizeof(path), "%s/report.md", dir);
