@@ -246,3 +246,35 @@ Test(analyze_capacity, the_report_shows_each_capacity_and_its_probes)
 	cr_assert(strstr(md, "| 2 | 2.00 | 1.95 | rounds | 1.03 |"), "%s", md);
 	free(md);
 }
+
+Test(analyze_capacity, more_workers_than_the_probe_ran_take_its_largest_count)
+{
+	struct pb_err err = {{0}};
+	struct pb_csv s;
+	char path[4096];
+
+	/* 4 workers on a machine whose probe ran at most 2 threads (its
+	 * CPUs): divided by the capacity at 2. */
+	pbt_write_in(dir, "runs.csv",
+		     "experiment,cell,workload,strategy,workers,repetition,"
+		     "status,wall_s,contended,message\n"
+		     "e,1,w,serial,1,1,ok,2.0,0,\n"
+		     "e,2,w,pthreads,4,1,ok,1.0,0,\n");
+	pbt_write_in(dir, "capacity.csv",
+		     HEAD "e,1,,0,1,0.05,1,0,0\ne,1,,0,2,0.05,1.6,0,0\n");
+	cr_assert_eq(pb_analyze_dir(dir, &err), PB_OK, "%s", err.msg);
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	cr_assert_eq(pb_csv_read(path, 0, &s, &err), PB_OK, "%s", err.msg);
+	cr_assert_float_eq(pb_csv_num(&s, 1, "capacity"), 1.6, 1e-9);
+	cr_assert_float_eq(pb_csv_num(&s, 1, "speedup_vs_capacity"), 2 / 1.6,
+			   1e-5);
+	pb_csv_free(&s);
+	/* A probe of another experiment only: no capacity at all. */
+	pbt_write_in(dir, "capacity.csv",
+		     HEAD "f,1,,0,1,0.05,1,0,0\nf,1,,0,2,0.05,1.6,0,0\n");
+	cr_assert_eq(pb_analyze_dir(dir, &err), PB_OK, "%s", err.msg);
+	cr_assert_eq(pb_csv_read(path, 0, &s, &err), PB_OK, "%s", err.msg);
+	cr_assert_str_eq(pb_csv_get(&s, 0, "capacity"), "");
+	cr_assert_str_eq(pb_csv_get(&s, 1, "capacity"), "");
+	pb_csv_free(&s);
+}

@@ -43,9 +43,13 @@
  *                     clean ok rows remain (n counts the rows used),
  *   contended_used    true when fewer remained and the contended rows
  *                     were used all the same (the report warns),
- *   speedup_vs_capacity  speedup / the median capacity capacity.csv gives
- *                     at the cell's worker count (capped at the cores):
- *                     what the strategy made of what the machine gave,
+ *   speedup_vs_capacity  speedup / capacity: what the strategy made of
+ *                     what the machine gave,
+ *   capacity          the median of the probes of capacity.csv at the
+ *                     cell's worker count (capped as the probe was) in
+ *                     the rounds of its kept rows (analyze_capacity.h),
+ *   capacity_basis    which probes: rounds, run, rounds_contended or
+ *                     run_contended,
  *   n_run             the cell's rows in runs.csv, whatever their status,
  *   stopped_by        repetitions: auto: precision (reached),
  *                     max_repetitions or max_time (not reached); empty

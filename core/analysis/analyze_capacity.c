@@ -251,6 +251,23 @@ static double capacity_of(struct analysis *a, const struct probes *ps,
 	return n ? pb_median_inplace(vals, n) : NAN;
 }
 
+/*
+ * The most threads the probe ran for experiment name (0: none): the CPUs
+ * online, or fewer when the experiment has no such worker count. A cell
+ * of more workers is divided by the capacity at that count, as the probe
+ * capped it (the logical CPUs, SMT siblings included: experiments.csv's
+ * cores counts physical cores, which the probe does not use).
+ */
+static unsigned most_threads(const struct probes *ps, const char *name)
+{
+	unsigned most = 0;
+
+	for (size_t k = 0; k < ps->n; k++)
+		if (strcmp(ps->p[k].exp, name) == 0 && ps->p[k].threads > most)
+			most = (unsigned)ps->p[k].threads;
+	return most;
+}
+
 int pb_an_capacity(struct analysis *a, struct pb_err *err)
 {
 	char path[PB_PATH_MAX];
@@ -271,20 +288,24 @@ int pb_an_capacity(struct analysis *a, struct pb_err *err)
 	double *vals = pb_an_alloc(a, t.nrows, sizeof(double));
 	unsigned long *reps =
 	    pb_an_alloc(a, a->max_cell_rows, sizeof(unsigned long));
-	if (!vals || !reps) {
+	unsigned *most = pb_an_alloc(a, a->nexps, sizeof(unsigned));
+	if (!vals || !reps || !most) {
 		pb_fail(err, "out of memory");
 		goto out;
 	}
 	if (load(a, &t, path, &ps, err))
 		goto out;
+	for (size_t e = 0; e < a->nexps; e++)
+		most[e] = most_threads(&ps, a->exp[e].name);
 	for (size_t c = 0; c < a->ncells; c++) {
 		struct cell *cl = &a->cells[c];
-		const struct exp_info *e = &a->exp[cl->exp];
 		unsigned th = cl->workers;
-		if (e->cores && th > e->cores)
-			th = e->cores;
-		if (th <= 1)
+		if (th > most[cl->exp])
+			th = most[cl->exp];
+		if (th == 1)
 			cl->capacity = 1;
+		else if (th == 0) /* no probe */
+			continue;
 		else
 			cl->capacity = capacity_of(a, &ps, cl, th, vals, reps,
 						   &cl->capacity_basis);

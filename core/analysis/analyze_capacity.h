@@ -2,7 +2,8 @@
  * analyze_capacity.h — each cell's speed-up against the capacity the
  * machine gave (capacity.csv, written by the run's probe): the cell's
  * speed-up divided by the median speed-up the probe measured at the
- * cell's worker count (at most the core count) in its experiment.
+ * cell's worker count (at most the largest count it probed: the CPUs
+ * online) in the rounds the cell's kept rows ran in.
  */
 #ifndef PB_ANALYZE_CAPACITY_H
 #define PB_ANALYZE_CAPACITY_H

@@ -177,7 +177,7 @@ static void versus_table(struct report *r)
 		pb_buf_printf(&r->out,
 			      "\nAgainst capacity: the speed-up divided by "
 			      "what the probe's threads achieved at that "
-			      "worker count (capped at the cores); 1 means "
+			      "worker count (capped at the CPUs online); 1 means "
 			      "the strategy used all the machine gave. The "
 			      "capacity is the median of the probes of the "
 			      "rounds the cell's kept rows ran in (`rounds`), "
