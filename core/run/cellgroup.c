@@ -124,16 +124,16 @@ bool pb_cellgroup_create(struct pb_cellgroup *g)
 	return true;
 }
 
-void pb_cellgroup_join(struct pb_cellgroup *g)
+bool pb_cellgroup_join(struct pb_cellgroup *g)
 {
 	if (g->procs_fd < 0)
-		return;
+		return false;
 	/* "0" is the writer itself. A failure leaves the cell where the
 	 * runner is; the subreaper sweep still ends what escapes. */
-	if (write(g->procs_fd, "0", 1) != 1)
-		(void)0;
+	bool joined = write(g->procs_fd, "0", 1) == 1;
 	close(g->procs_fd);
 	g->procs_fd = -1;
+	return joined;
 }
 
 void pb_cellgroup_forked(struct pb_cellgroup *g)

@@ -29,10 +29,10 @@ bool pb_cellgroup_create(struct pb_cellgroup *g);
 
 /*
  * In the cell process, first thing after fork: moves the calling process
- * into g (nothing when g has no cgroup) and closes g's descriptor.
- * Async-signal-safe.
+ * into g (nothing when g has no cgroup) and closes g's descriptor. True
+ * when the caller is now in g. Async-signal-safe.
  */
-void pb_cellgroup_join(struct pb_cellgroup *g);
+bool pb_cellgroup_join(struct pb_cellgroup *g);
 
 /* In the parent after fork: closes g's descriptor, which only the cell
  * process needs. */

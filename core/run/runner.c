@@ -10,6 +10,7 @@
 #include "lib/machine.h"
 
 #include "auto_reps.h"
+#include "guard.h"
 #include "probe.h"
 #include "schedule.h"
 #include "supervise.h"
@@ -409,6 +410,11 @@ int pb_runner_run(const struct pb_cells *cells,
 	}
 	c.ev.ncells = cells->n;
 	c.ev.reps_total = count_missing(cells, opts, reps);
+	/* Without a guard the run goes on as before: what the plugins leave
+	 * is still ended while the runner lives. */
+	struct pb_err no_guard;
+	if (opts->isolate)
+		pb_guard_start(&no_guard);
 	for (size_t k = 0; k < cells->n && rc == PB_OK && !pb_interrupted;) {
 		size_t end = block_end(cells, k);
 		if (cells->items[k].exp->order == PB_ORDER_SEQUENTIAL)
@@ -417,6 +423,7 @@ int pb_runner_run(const struct pb_cells *cells,
 			rc = run_interleaved(&c, cells, k, end, err);
 		k = end;
 	}
+	pb_guard_stop();
 	totals->interrupted = pb_interrupted != 0;
 	for (size_t k = 0; k < cells->n; k++)
 		free(c.autos[k].walls);

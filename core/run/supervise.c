@@ -18,13 +18,15 @@
  * with the runner (parent-death signal); each cell runs in a cgroup of its
  * own where one can be made (cellgroup.h), killed whole when the cell ends;
  * the cell process, a subreaper, kills and reaps every process re-parented
- * to it after each repetition, counting them in the row's message; and the
+ * to it after each repetition, counting them in the row's message; the
  * runner, a subreaper too, does the same when the cell process has ended
- * (orphans.h).
+ * (orphans.h); and when the runner is killed, its guard ends the cell
+ * process with what it started (guard.h).
  */
 #define _GNU_SOURCE
 #include "supervise.h"
 #include "cellgroup.h"
+#include "guard.h"
 #include "orphans.h"
 #include "repetition.h"
 
@@ -101,7 +103,7 @@ static struct pb_host make_host(const struct pb_cell *cell,
 /* In the runner: kills and reaps what the plugins left behind. */
 static size_t sweep(void)
 {
-	return reaper ? pb_orphans_reap(0) : 0;
+	return reaper ? pb_orphans_reap(pb_guard_pid()) : 0;
 }
 
 /* Says in m's message that n processes were left behind. */
@@ -211,9 +213,18 @@ static __attribute__((noreturn)) void child_main(const struct pb_cell_job *job,
 	 * died before this was set, we were re-parented already: leave. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != runner)
 		_exit(72);
-	pb_cellgroup_join(group);
+	/* A session of our own, not only a process group: a group that the
+	 * runner's death orphans gets SIGHUP and SIGCONT from the kernel if
+	 * a member is stopped, which would end or wake us before the guard
+	 * is done; a group in another session than its parent's never does. */
+	setsid();
+	bool grouped = pb_cellgroup_join(group);
+	/* Without a cgroup, the guard finds what we started below us: stop,
+	 * rather than die, when the runner dies (guard.h). */
+	if (pb_guard_hand_over(grouped ? group->dir : "") && !grouped &&
+	    (prctl(PR_SET_PDEATHSIG, SIGSTOP) != 0 || getppid() != runner))
+		_exit(72);
 	child_fd = fd;
-	setpgid(0, 0);
 	child_signals();
 	/* SIGUSR1 was blocked from before fork until its handler was set: a
 	 * stop request sent at once is now delivered, not deadly. */
@@ -356,7 +367,7 @@ static int reap(struct supervisor *s)
 	while (waitpid(-s->pid, NULL, 0) > 0 || errno == EINTR)
 		;
 	if (reaper)
-		s->left_behind = pb_orphans_reap(0);
+		s->left_behind = pb_orphans_reap(pb_guard_pid());
 	pb_cellgroup_remove(&s->group);
 	return status;
 }
@@ -532,7 +543,8 @@ static int run_isolated(const struct pb_cell_job *job, struct pb_err *err)
 		child_main(job, fds[1], runner, &s.group, &mask);
 	}
 	pb_cellgroup_forked(&s.group);
-	setpgid(s.pid, s.pid); /* also here: no race with the child's own */
+	/* No setpgid here: the child's setsid would fail on a group leader.
+	 * Until it runs, the child has no process of its own to kill. */
 	close(fds[1]);
 	s.rfd = fds[0];
 	s.pidfd = (int)syscall(SYS_pidfd_open, s.pid, 0);

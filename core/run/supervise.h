@@ -2,14 +2,16 @@
  * supervise.h — running the repetitions of one cell, isolated or not.
  *
  * Isolated (the default), the cell runs in a forked process of its own, in
- * a process group of its own: setup, warm-ups, measured repetitions and
+ * a session (so a process group) of its own: setup, warm-ups, measured
+ * repetitions and
  * teardown all happen there, so timing is unchanged by isolation. Each
  * measurement comes back through a pipe. The runner enforces the timeout of
  * each repetition by killing the cell's whole process group, and turns a
  * death or a timeout into rows, keeping every row already measured. Paths
  * the workload registered with own_path are removed if the cell dies.
  * The cell process dies with the runner; what the plugins leave behind is
- * killed (see pb_supervise_init).
+ * killed (see pb_supervise_init), and, when a guard runs (guard.h), even
+ * when the runner is killed.
  */
 #ifndef PB_SUPERVISE_H
 #define PB_SUPERVISE_H
