@@ -1,13 +1,15 @@
 /*
  * test_e2e_procs.c — the real parabench binary and its processes and
  * standard streams: closed fds 0-2, lost output, a plugin that ends the
- * program while loading.
+ * program while loading; nothing outliving a runner killed with kill -9.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -291,31 +293,32 @@ static void kill_runner_with_descendants(const char *f, size_t want)
 		if (n < want)
 			usleep(10000); /* polling, bounded */
 	}
-	cr_assert_eq(n, want, "%s: %zu processes below the runner", f, n);
 	cr_assert_eq(kill(pid, SIGKILL), 0);
 	cr_assert_eq(waitpid(pid, NULL, 0), pid);
 	pbt_assert_children_gone(10, f);
+	/* Checked last, so that a failure leaves nothing running. */
+	cr_assert_eq(n, want, "%s: %zu processes below the runner", f, n);
 }
 
 Test(e2e_procs, kill_9_of_the_runner_ends_the_pipe_peers_too)
 {
-	/* The cell, 2 workers and their 2 peers. */
+	/* The guard, the cell, 2 workers and their 2 peers. */
 	pbt_write("p.yaml", "name: peers\nworkload: pipe\n"
 			    "params: { mode: pingpong, tasks: 2, "
 			    "round_trips: 1e9 }\n"
 			    "strategies: [fork]\nworkers: [2]\n"
 			    "repetitions: 1\nwarmup: 0\ntimeout: 5m\n");
-	kill_runner_with_descendants("p.yaml", 5);
+	kill_runner_with_descendants("p.yaml", 6);
 }
 
 Test(e2e_procs, kill_9_of_the_runner_ends_the_commands_too)
 {
-	/* The cell, 2 workers and the program each started. */
+	/* The guard, the cell, 2 workers and the program each started. */
 	pbt_write("c.yaml", "name: cmds\nworkload: command\n"
 			    "params: { command: [sleep, '300'], tasks: 2 }\n"
 			    "strategies: [fork]\nworkers: [2]\n"
 			    "repetitions: 1\nwarmup: 0\ntimeout: 5m\n");
-	kill_runner_with_descendants("c.yaml", 5);
+	kill_runner_with_descendants("c.yaml", 6);
 }
 
 /* Runs the daemon plugin under strategy; every row says 1 was killed. */
@@ -416,11 +419,20 @@ Test(e2e_procs, a_cell_runs_in_a_cgroup_of_its_own_where_one_can_be_made)
 	    (const char *[]){"run", "g.yaml", "--out", "res", "--plugin-dir",
 			     test_plugins(), NULL});
 	pbt_gate_expect(gate, 'r');
-	cr_assert_eq(pbt_descendants(pid, below, PB_COUNT(below)), 1);
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)below[0]);
-	cg = pbt_read(path);
+	/* The guard and the cell; only the cell is in a cgroup of its own. */
+	cr_assert_eq(pbt_descendants(pid, below, PB_COUNT(below)), 2);
 	snprintf(want, sizeof(want), "/parabench-%d-", (int)pid);
-	cr_assert(strstr(cg, want), "the cell's cgroups: %s", cg);
+	cg = NULL;
+	for (size_t k = 0; k < 2; k++) {
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)below[k]);
+		char *text = pbt_read(path);
+		if (strstr(text, want)) {
+			cr_assert_null(cg, "two processes in cell cgroups");
+			cg = text;
+		} else
+			free(text);
+	}
+	cr_assert_not_null(cg, "no process in a cgroup %s*", want);
 	cr_assert_not_null(line = strstr(cg, "0::"), "%s", cg);
 	line[strcspn(line, "\n")] = '\0';
 	snprintf(dir, sizeof(dir), "%s%s", mnt, line + 3);
@@ -431,4 +443,114 @@ Test(e2e_procs, a_cell_runs_in_a_cgroup_of_its_own_where_one_can_be_made)
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130);
 	close(gate);
 	cr_assert_neq(access(dir, F_OK), 0, "%s is removed", dir);
+}
+
+/* ---- The guard: nothing outlives a runner killed with kill -9 ---------- */
+
+/*
+ * Runs the experiment file f, whose plugin leaves a process that ignores
+ * its parent's death and writes its pid to leave.fifo; kills the runner
+ * with SIGKILL once that process is up, and asserts that it ends, and
+ * that nothing is left, the guard included (the test adopts orphans, so
+ * whatever the runner left is its child). Returns that process's cgroup
+ * file, read while it ran (the caller frees it).
+ */
+static char *kill_runner_leaving(const char *f, const char *what)
+{
+	char path[64];
+
+	pbt_adopt_orphans();
+	int fifo = pbt_gate_open("leave.fifo");
+	pid_t runner = pbt_parabench_start((const char *[]){
+	    "run", f, "--out", "res", "--plugin-dir", test_plugins(), NULL});
+	pid_t left = pbt_read_pid(fifo);
+	int pidfd = (int)syscall(SYS_pidfd_open, left, 0);
+	cr_assert_geq(pidfd, 0, "%s: pid %d: %s", what, (int)left,
+		      strerror(errno));
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)left);
+	char *cgroup = pbt_read(path);
+	cr_assert_eq(kill(runner, SIGKILL), 0);
+	cr_assert_eq(waitpid(runner, NULL, 0), runner);
+	pbt_assert_children_gone(10, what);
+	pbt_assert_ends(pidfd, 10, what);
+	close(pidfd);
+	close(fifo);
+	return cgroup;
+}
+
+/* A daemon left by task 0 under strategy: gone after kill -9. */
+static char *kill_runner_leaving_a_daemon(const char *strategy)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text),
+		 "name: esc\nworkload: escape\n"
+		 "params: { tasks: 2, fifo: leave.fifo }\n"
+		 "strategies: [%s]\nworkers: [2]\nrepetitions: 1\n"
+		 "warmup: 0\ntimeout: 5m\n",
+		 strategy);
+	pbt_write("e.yaml", text);
+	return kill_runner_leaving("e.yaml", strategy);
+}
+
+/* The folder of the cgroup named in a /proc/<pid>/cgroup text. */
+static void cgroup_dir(const char *mnt, const char *text, char *dir, size_t len)
+{
+	const char *line = strstr(text, "0::");
+
+	cr_assert_not_null(line, "%s", text);
+	snprintf(dir, len, "%s%.*s", mnt, (int)strcspn(line + 3, "\n"),
+		 line + 3);
+}
+
+Test(e2e_procs, kill_9_of_the_runner_ends_a_daemon_in_a_cgroup)
+{
+	const char *mnt = cgroup_mount();
+	char dir[8192];
+
+	if (!mnt)
+		cr_skip("no writable cgroup v2 here");
+	char *cg = kill_runner_leaving_a_daemon("serial");
+	cgroup_dir(mnt, cg, dir, sizeof(dir));
+	cr_assert(strstr(dir, "/parabench-"), "the daemon was in %s", dir);
+	/* The guard removed it before it exited (and it has exited). */
+	cr_assert_neq(access(dir, F_OK), 0, "%s is left", dir);
+	free(cg);
+}
+
+Test(e2e_procs, kill_9_of_the_runner_ends_a_daemon_without_cgroups)
+{
+	setenv("PARABENCH_NO_CGROUP", "1", 1);
+	free(kill_runner_leaving_a_daemon("serial"));
+}
+
+Test(e2e_procs, kill_9_of_the_runner_ends_a_workers_daemon_without_cgroups)
+{
+	setenv("PARABENCH_NO_CGROUP", "1", 1);
+	free(kill_runner_leaving_a_daemon("fork"));
+}
+
+/* A command's own child (no parent-death signal): gone after kill -9. */
+static void kill_runner_leaving_a_commands_child(void)
+{
+	pbt_write("c.yaml",
+		  "name: cmd\nworkload: command\n"
+		  "params: { command: [sh, -c, "
+		  "'sleep 300 & echo $! > leave.fifo; wait'], tasks: 1 }\n"
+		  "strategies: [serial]\nrepetitions: 1\nwarmup: 0\n"
+		  "timeout: 5m\n");
+	free(kill_runner_leaving("c.yaml", "sleep started by sh"));
+}
+
+Test(e2e_procs, kill_9_of_the_runner_ends_a_commands_child_in_a_cgroup)
+{
+	if (!cgroup_mount())
+		cr_skip("no writable cgroup v2 here");
+	kill_runner_leaving_a_commands_child();
+}
+
+Test(e2e_procs, kill_9_of_the_runner_ends_a_commands_child_without_cgroups)
+{
+	setenv("PARABENCH_NO_CGROUP", "1", 1);
+	kill_runner_leaving_a_commands_child();
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -144,6 +145,35 @@ void pbt_gate_expect(int fd, char want)
 		     want);
 	cr_assert_eq(read(fd, &got, 1), 1);
 	cr_assert_eq(got, want, "the gate said '%c', expected '%c'", got, want);
+}
+
+pid_t pbt_read_pid(int fd)
+{
+	char line[32];
+	size_t n = 0;
+
+	while (n < sizeof(line) - 1 && (n == 0 || line[n - 1] != '\n')) {
+		struct pollfd p = {fd, POLLIN, 0};
+		cr_assert_eq(poll(&p, 1, 30000), 1, "no pid arrived");
+		ssize_t got = read(fd, line + n, 1);
+		cr_assert_eq(got, 1, "read: %s", strerror(errno));
+		n++;
+	}
+	line[n] = '\0';
+	char *end;
+	long pid = strtol(line, &end, 10);
+	cr_assert(pid > 0 && *end == '\n', "not a pid: '%s'", line);
+	return (pid_t)pid;
+}
+
+void pbt_assert_ends(int pidfd, double seconds, const char *what)
+{
+	struct pollfd p = {pidfd, POLLIN, 0};
+
+	if (poll(&p, 1, (int)(seconds * 1000)) == 1)
+		return;
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	cr_assert_fail("%s: still running after %gs", what, seconds);
 }
 
 pid_t pbt_parabench_start(const char *const *argv)

@@ -41,6 +41,19 @@ int pbt_gate_open(const char *path);
 void pbt_gate_expect(int fd, char want);
 
 /*
+ * Reads one line "<pid>\n" from fd (a FIFO opened by pbt_gate_open, or a
+ * pipe), waiting at most 30 s (else fails the test); returns the pid.
+ */
+pid_t pbt_read_pid(int fd);
+
+/*
+ * Waits until the process pidfd names has ended (a pidfd turns readable
+ * then); fails the test, naming what, when it still runs after seconds
+ * (and kills it first).
+ */
+void pbt_assert_ends(int pidfd, double seconds, const char *what);
+
+/*
  * Starts $PB_BUILD/parabench with argv (NULL-terminated, no program name)
  * in the background, its stdout and stderr to /dev/null; returns its pid.
  */
