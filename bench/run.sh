@@ -55,7 +55,7 @@ fi
 # Harness first (it measures milliseconds: before the machine heats up),
 # then CPU-bound figures, I/O last (deleting the copies' gigabytes keeps
 # the kernel busy for a while); scripts not named here follow by name.
-order=(harness strategy_overhead workloads_cpu pi_kernel workloads_io)
+order=(harness strategy_overhead guard workloads_cpu pi_kernel workloads_io)
 scripts=()
 for name in "${order[@]}"; do
   [ -e "$here/$name.sh" ] && scripts+=("$here/$name.sh")
