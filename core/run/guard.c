@@ -301,9 +301,7 @@ pid_t pb_guard_pid(void)
 
 bool pb_guard_hand_over(const char *cgroup)
 {
-	/* Not zeroed: only what is sent is written (a cell process pays a
-	 * page fault for each stack page it first writes). */
-	struct hand_over msg;
+	struct hand_over msg; /* only the part sent is filled in */
 	size_t len = strnlen(cgroup, sizeof(msg.cgroup));
 	int fd = guard_fd, pidfd;
 	bool ok = false;
