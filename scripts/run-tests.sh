@@ -15,8 +15,15 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/pb-san-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+# A test that drops root to `nobody` (test_copy's unwritable folder) must
+# still read the suppressions and write its reports: a checkout in a
+# private folder (mktemp -d is 0700) would make the sanitizer die at exit
+# with "failed to read suppressions file". So the files go here, readable
+# by all, and the log folder is writable by all (sticky, like /tmp).
+chmod 755 "$tmp"
+cp "$here/ci-lsan.supp" "$here/ci-tsan.supp" "$tmp/" && chmod 644 "$tmp"/ci-*.supp
 logdir=$tmp/log
-mkdir "$logdir"
+mkdir -m 1777 "$logdir"
 
 # exitcode=0 with abort_on_error=1: a memory error still aborts the
 # process at once, but a leak found at exit leaves the exit status alone,
@@ -29,7 +36,7 @@ mkdir "$logdir"
 # leaked), never hide one; the suppressions file names the few third-party
 # objects that this shows.
 export ASAN_OPTIONS="log_path=$logdir/asan:detect_leaks=1:abort_on_error=1:exitcode=0:${ASAN_OPTIONS:-}"
-export LSAN_OPTIONS="log_path=$logdir/lsan:use_tls=0:suppressions=$here/ci-lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
+export LSAN_OPTIONS="log_path=$logdir/lsan:use_tls=0:suppressions=$tmp/ci-lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
 # gcc's libubsan ignores log_path and writes to stderr: undefined behaviour
 # aborts the process (a crash Criterion reports, a status a test checks),
 # and its "runtime error:" line is looked for in the output too.
@@ -37,7 +44,7 @@ export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:${UBSA
 # die_after_fork=0: a child forked from a Criterion test process (which
 # runs a thread of Criterion's) may start threads of its own: a cell process
 # under pthreads, the pipe workload's peer thread under fork.
-export TSAN_OPTIONS="log_path=$logdir/tsan:die_after_fork=0:second_deadlock_stack=1:suppressions=$here/ci-tsan.supp:${TSAN_OPTIONS:-}"
+export TSAN_OPTIONS="log_path=$logdir/tsan:die_after_fork=0:second_deadlock_stack=1:suppressions=$tmp/ci-tsan.supp:${TSAN_OPTIONS:-}"
 
 # True when the sanitizer output on stdin holds an error: a memory error,
 # undefined behaviour, a data race, a sanitizer failure, or a leak of which
