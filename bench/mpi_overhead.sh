@@ -12,30 +12,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${PB_BUILD:?set PB_BUILD to the absolute build folder}"
-out="$PB_BUILD/bench"
-mkdir -p "$out"
+# shellcheck source=bench/driver.bash
+. bench/driver.bash
 
 if [ ! -e "$PB_BUILD/plugins/mpi.so" ]; then
   echo "mpi_overhead: no mpi strategy in $PB_BUILD/plugins (built without Open MPI's headers): no figures" >&2
   exit 0
 fi
-cc=${CC:-gcc}
-yaml_cflags=$(pkg-config --cflags yaml-0.1 2>/dev/null || true)
-yaml_libs=$(pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
-for lib in "$PB_BUILD/libpbcore.a" "$PB_BUILD/plugins/fork.so" \
-  "$PB_BUILD/plugins/pi.so" "$PB_BUILD/plugins/parabench-mpi-worker"; do
-  [ -e "$lib" ] || { echo "mpi_overhead: $lib is missing; run make first" >&2; exit 1; }
-done
-$cc -std=gnu11 -O2 -Wall -Wextra -Iinclude -Icore $yaml_cflags \
-  bench/mpi_overhead.c "$PB_BUILD/libpbcore.a" \
-  -o "$out/mpi_overhead" ${PB_CORE_LIBS:-$yaml_libs -lm -pthread}
-
-test_plugins="$PB_BUILD/test-plugins"
-if [ ! -e "$test_plugins/empty.so" ]; then
-  test_plugins="$out/test-plugins"
-  mkdir -p "$test_plugins"
-  $cc -std=gnu11 -O2 -Iinclude -fPIC -shared tests/plugins/empty.c \
-    -o "$test_plugins/empty.so"
-fi
+build_driver mpi_overhead "$PB_BUILD/plugins/fork.so" \
+  "$PB_BUILD/plugins/pi.so" "$PB_BUILD/plugins/parabench-mpi-worker"
+empty_plugins
 
 "$out/mpi_overhead" "$PB_BUILD/plugins" "$test_plugins" "${MPI_PI_SAMPLES:-4e9}"

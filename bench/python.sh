@@ -13,15 +13,9 @@
 # Prints TSV: figure value unit reference-name reference-value target-note.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(dirname "$here")
 : "${PB_BUILD:?set PB_BUILD to the absolute build folder}"
-out=$PB_BUILD/bench/python
-mkdir -p "$PB_BUILD/bench"
-if ! ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror \
-	-I"$root/include" -I"$root/core" "$here/python.c" \
-	"$PB_BUILD/libpbcore.a" ${PB_CORE_LIBS:--lyaml -lm -pthread} -o "$out"; then
-  echo "python.sh: cannot build the driver" >&2
-  exit 0
-fi
-"$out" "$here/python_tasks.py" || echo "python.sh: driver exited $?" >&2
+# shellcheck source=bench/driver.bash
+. "$here/driver.bash"
+build_driver python || exit 0
+"$out/python" "$here/python_tasks.py" || echo "python.sh: driver exited $?" >&2
 exit 0

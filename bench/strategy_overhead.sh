@@ -13,26 +13,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${PB_BUILD:?set PB_BUILD to the absolute build folder}"
-out="$PB_BUILD/bench"
-mkdir -p "$out"
+# shellcheck source=bench/driver.bash
+. bench/driver.bash
 
-cc=${CC:-gcc}
-yaml_cflags=$(pkg-config --cflags yaml-0.1 2>/dev/null || true)
-yaml_libs=$(pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
-for lib in "$PB_BUILD/libpbcore.a" "$PB_BUILD/plugins/fork.so" \
-  "$PB_BUILD/plugins/shm.so" "$PB_BUILD/plugins/pi.so"; do
-  [ -e "$lib" ] || { echo "strategy_overhead: $lib is missing; run make first" >&2; exit 1; }
-done
-$cc -std=gnu11 -O2 -Wall -Wextra -Iinclude -Icore $yaml_cflags \
-  bench/strategy_overhead.c "$PB_BUILD/libpbcore.a" \
-  -o "$out/strategy_overhead" ${PB_CORE_LIBS:-$yaml_libs -lm -pthread}
-
-test_plugins="$PB_BUILD/test-plugins"
-if [ ! -e "$test_plugins/empty.so" ]; then
-  test_plugins="$out/test-plugins"
-  mkdir -p "$test_plugins"
-  $cc -std=gnu11 -O2 -Iinclude -fPIC -shared tests/plugins/empty.c \
-    -o "$test_plugins/empty.so"
-fi
+build_driver strategy_overhead "$PB_BUILD/plugins/fork.so" \
+  "$PB_BUILD/plugins/shm.so" "$PB_BUILD/plugins/pi.so"
+empty_plugins
 
 "$out/strategy_overhead" "$PB_BUILD/plugins" "$test_plugins" "${PI_SAMPLES:-2e9}"

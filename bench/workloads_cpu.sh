@@ -13,16 +13,10 @@
 # Leaves nothing behind but the driver, kept in $PB_BUILD/bench.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(dirname "$here")
 : "${PB_BUILD:?set PB_BUILD to the absolute build folder}"
-out=$PB_BUILD/bench/workloads_cpu
-mkdir -p "$PB_BUILD/bench"
-if ! ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror \
-	-I"$root/include" -I"$root/core" "$here/workloads_cpu.c" \
-	"$PB_BUILD/libpbcore.a" ${PB_CORE_LIBS:--lyaml -lm -pthread} -o "$out"; then
-  echo "workloads_cpu.sh: cannot build the driver" >&2
-  exit 0
-fi
+# shellcheck source=bench/driver.bash
+. "$here/driver.bash"
+build_driver workloads_cpu || exit 0
 # A failed figure prints nan and a note on stderr; never a non-zero exit.
-PB_BUILD=$PB_BUILD "$out" || echo "workloads_cpu.sh: driver exited $?" >&2
+PB_BUILD=$PB_BUILD "$out/workloads_cpu" || echo "workloads_cpu.sh: driver exited $?" >&2
 exit 0

@@ -174,16 +174,17 @@ static void versus_table(struct report *r)
 		pb_buf_printf(&r->out, " | %.2f |\n", vs);
 	}
 	if (any)
-		pb_buf_printf(&r->out,
-			      "\nAgainst capacity: the speed-up divided by "
-			      "what the probe's threads achieved at that "
-			      "worker count (capped at the CPUs online); 1 means "
-			      "the strategy used all the machine gave. The "
-			      "capacity is the median of the probes of the "
-			      "rounds the cell's kept rows ran in (`rounds`), "
-			      "clean probes first; `run`: those rounds had "
-			      "none, so the whole run's; `_contended`: only "
-			      "probes measured while other work ran.\n\n");
+		pb_buf_printf(
+		    &r->out,
+		    "\nAgainst capacity: the speed-up divided by "
+		    "what the probe's threads achieved at that "
+		    "worker count (capped at the CPUs online); 1 means "
+		    "the strategy used all the machine gave. The "
+		    "capacity is the median of the probes of the "
+		    "rounds the cell's kept rows ran in (`rounds`), "
+		    "clean probes first; `run`: those rounds had "
+		    "none, so the whole run's; `_contended`: only "
+		    "probes measured while other work ran.\n\n");
 }
 
 static void capacity(struct report *r)
