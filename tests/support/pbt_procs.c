@@ -22,27 +22,17 @@
 #include <unistd.h>
 
 #include "pbtest.h"
+#include "run/proctree.h"
 
 #define MAX_PROCS 65536
 
 /* The parent of pid and whether it is a zombie; false when gone. */
 static bool parent_of(pid_t pid, pid_t *ppid, bool *zombie)
 {
-	char path[64], buf[512], state;
-	int parent;
-	FILE *f;
-	size_t n;
+	char state;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (!(f = fopen(path, "r")))
+	if (!pb_proc_stat(pid, &state, ppid))
 		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	char *end = strrchr(buf, ')');
-	if (!end || sscanf(end + 1, " %c %d", &state, &parent) != 2)
-		return false;
-	*ppid = parent;
 	*zombie = state == 'Z';
 	return true;
 }
