@@ -7,6 +7,7 @@
  * its repetition alike.
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -322,6 +323,15 @@ Test(e2e_machine, a_two_node_machine_shades_beyond_one_node)
 	cr_assert(strstr(report, "2 packages, 2 NUMA nodes, 8 cores, 16 PUs"),
 		  "%s", report);
 	free(report);
+	json_error_t jerr;
+	json_t *meta = json_load_file("res/meta.json", 0, &jerr);
+	cr_assert(meta, "%s", jerr.text);
+	json_t *topo = json_object_get(meta, "topology");
+	cr_assert_eq(json_integer_value(json_object_get(topo, "node_cores")),
+		     4);
+	cr_assert_eq(json_integer_value(json_object_get(topo, "numa_nodes")),
+		     2);
+	json_decref(meta);
 	read_csv("res/fits.csv", &t);
 	cr_assert_str_eq(pb_csv_get(&t, 0, "workers_fitted"), "1;2;6");
 	pb_csv_free(&t);

@@ -222,9 +222,10 @@ static json_t *topology_json(void)
 	for (unsigned k = 0; caches && k < t.ncaches; k++)
 		json_array_append_new(caches, cache_json(&t.caches[k]));
 	if (caches)
-		o = json_pack("{s:I, s:I, s:I, s:I, s:b, s:o, s:s}", "packages",
-			      (json_int_t)t.packages, "numa_nodes",
-			      (json_int_t)t.numa_nodes, "cores",
+		o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:s}",
+			      "packages", (json_int_t)t.packages, "numa_nodes",
+			      (json_int_t)t.numa_nodes, "node_cores",
+			      (json_int_t)t.node_cores, "cores",
 			      (json_int_t)t.cores, "pus", (json_int_t)t.pus,
 			      "smt", t.pus > t.cores, "caches", caches,
 			      "summary", line);
