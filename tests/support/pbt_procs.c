@@ -174,9 +174,15 @@ pid_t pbt_parabench_start(const char *const *argv)
 	snprintf(prog, sizeof(prog), "%s/parabench", pbt_build());
 	for (size_t k = 0; argv[k] && k < 30; k++)
 		args[k + 1] = argv[k];
+	pid_t test = getpid();
 	pid_t pid = fork();
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
+		/* A failed assertion ends the test: the runner goes with it
+		 * (and its guard ends the cell), instead of waiting forever
+		 * at a gate. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != test)
+			_exit(127);
 		int null = open("/dev/null", O_RDWR);
 		dup2(null, 0);
 		dup2(null, 1);

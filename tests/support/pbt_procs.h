@@ -56,6 +56,7 @@ void pbt_assert_ends(int pidfd, double seconds, const char *what);
 /*
  * Starts $PB_BUILD/parabench with argv (NULL-terminated, no program name)
  * in the background, its stdout and stderr to /dev/null; returns its pid.
+ * It is killed when the test ends (parent-death signal).
  */
 pid_t pbt_parabench_start(const char *const *argv);
 
