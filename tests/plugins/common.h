@@ -13,8 +13,12 @@
 #ifndef PBT_PLUGINS_COMMON_H
 #define PBT_PLUGINS_COMMON_H
 
+#include <fcntl.h>
 #include <parabench/plugin.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* Parameter 0 of the test workloads, written {PBT_TASKS_PARAM}. */
 #define PBT_TASKS_PARAM "tasks", PB_INT, "8", 1, 1e9, NULL, "number of tasks"
@@ -117,6 +121,34 @@ static inline void pbt_teardown(void *state)
  * plugin's own `params`, `metrics` and `hooks`; at most PBT_MAX_PARAMS
  * parameters, so that struct pbt_state can hold them.
  */
+/*
+ * Becomes a daemon's last process, as daemon(3) leaves it: fds 0-2 on
+ * /dev/null and nothing else of its parent's held; it ignores the signals
+ * that end a session. When fifo is not "", says its pid there first.
+ * Then waits forever: only SIGKILL ends it.
+ */
+#ifdef _GNU_SOURCE /* close_range: a plugin that uses this defines it */
+static inline __attribute__((noreturn)) void pbt_be_daemon(const char *fifo)
+{
+	int null = open("/dev/null", O_RDWR);
+
+	dup2(null, 0);
+	dup2(null, 1);
+	dup2(null, 2);
+	close_range(3, ~0U, 0);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	int fd = fifo[0] ? open(fifo, O_WRONLY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		dprintf(fd, "%d\n", (int)getpid());
+		close(fd);
+	}
+	for (;;)
+		pause();
+}
+#endif
+
 #define PBT_TEST_WORKLOAD(name_, summary_, version_, result_size_)             \
 	_Static_assert(PB_COUNT(params) <= PBT_MAX_PARAMS,                     \
 		       "too many parameters for struct pbt_state");            \

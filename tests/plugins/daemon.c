@@ -50,19 +50,8 @@ static int start_daemon(struct pb_err *err)
 		return pb_fail(err, "fork failed");
 	if (mid == 0) {
 		setsid();
-		if (fork() == 0) {
-			/* As daemon(3) does: nothing of its parent's held. */
-			int null = open("/dev/null", O_RDWR);
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-			close_range(3, ~0U, 0);
-			signal(SIGTERM, SIG_IGN);
-			signal(SIGINT, SIG_IGN);
-			signal(SIGHUP, SIG_IGN);
-			for (;;)
-				pause();
-		}
+		if (fork() == 0)
+			pbt_be_daemon("");
 		_exit(0);
 	}
 	while (waitpid(mid, &status, 0) < 0)

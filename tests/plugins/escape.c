@@ -49,27 +49,6 @@ static int escape_setup(const struct pb_args *args, struct pb_host *host,
 	return PB_OK;
 }
 
-/* In the daemon: says its pid on fifo, then waits forever. */
-static __attribute__((noreturn)) void daemon_main(const char *fifo)
-{
-	int null = open("/dev/null", O_RDWR);
-
-	dup2(null, 0);
-	dup2(null, 1);
-	dup2(null, 2);
-	close_range(3, ~0U, 0);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	int fd = fifo[0] ? open(fifo, O_WRONLY | O_CLOEXEC) : -1;
-	if (fd >= 0) {
-		dprintf(fd, "%d\n", (int)getpid());
-		close(fd);
-	}
-	for (;;)
-		pause();
-}
-
 static int escape_run_task(void *state, void *worker, size_t task, void *result,
 			   struct pb_err *err)
 {
@@ -84,7 +63,7 @@ static int escape_run_task(void *state, void *worker, size_t task, void *result,
 	if (mid == 0) {
 		setsid();
 		if (fork() == 0)
-			daemon_main(e->fifo);
+			pbt_be_daemon(e->fifo);
 		_exit(0);
 	}
 	while (waitpid(mid, &status, 0) < 0)
